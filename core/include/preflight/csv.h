@@ -1,0 +1,194 @@
+// csv.h — stage 3: the streaming RFC 4180 tokenizer (decoded UTF-8 in, rows out).
+//
+// Push/pull: `push()` decoded bytes in chunks of any size, then call `next()` until it
+// returns false; after the last chunk call `close()` and drain again. Feeding the same
+// text in 1-byte chunks or all at once gives identical rows (tests check this as a
+// property). Fields are views: into the tokenizer's buffer for plain fields, into a
+// scratch buffer for quoted fields with doubled quotes. A row never allocates per cell.
+//
+// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`.
+//
+// What it tolerates, and how it reports it (never a crash, never a silently lost row):
+// - CRLF, LF and lone CR line ends, mixed in one file; a missing final line end.
+// - Blank lines (no bytes at all between two line ends) are skipped and counted.
+// - A quote inside an unquoted field, or text after a closing quote, is kept literally and
+//   flagged (`stray_quote`), as Excel and Python's csv module do.
+// - An unterminated quote: when the input ends inside quotes, or a quoted field grows past
+//   `max_field_bytes`, the row is cut at the end of the physical line where the quote
+//   opened, reported with `problem = unterminated_quote` and `problem_line` = that line, and
+//   tokenizing resumes on the next line. Nothing after it is swallowed.
+// - A field longer than `max_field_bytes`, a row longer than `max_row_bytes` or with more
+//   than `max_columns` fields: the row is reported with its problem, its extra bytes are
+//   skipped without being held in memory, and tokenizing resumes at the row's end.
+//
+// What a problem row's `fields` hold (its line, end_line, offset and length are always the
+// whole row's, skipped bytes included):
+// - field_too_large: the fields before the oversized one (problem_column of them).
+// - row_too_large: the fields that ended within the first max_row_bytes of the row.
+// - too_many_columns: the first max_columns fields.
+// - unterminated_quote: the fields before the quoted field, then that field's raw text from
+//   after its quote to the end of that line ("" not unescaped), cut to max_field_bytes. The
+//   row ends at that line end. A quoted field whose text grows past max_field_bytes is
+//   reported this way too, even if it closes later: it cannot be told apart from a stray
+//   quote without holding it all.
+// A field's length counts its raw bytes, without the two quotes of a quoted field. Limits
+// are clamped to 2^31 - 1 bytes, and max_columns to at least 1.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "preflight/dialect.h"
+
+namespace preflight {
+
+struct csv_limits {
+  uint32_t max_field_bytes = 1u << 20;  ///< 1 MiB per cell (Excel's own cap is 32,767 chars)
+  uint32_t max_row_bytes = 4u << 20;    ///< 4 MiB per row
+  uint32_t max_columns = 4096;          ///< fields per row
+};
+
+enum class row_problem : uint8_t {
+  none = 0,
+  unterminated_quote,  ///< a quoted field never closed (see problem_line)
+  field_too_large,     ///< a field longer than max_field_bytes (problem_column says which)
+  row_too_large,       ///< a row longer than max_row_bytes
+  too_many_columns,    ///< more than max_columns fields
+};
+const char* row_problem_name(row_problem p) noexcept;
+
+struct csv_row {
+  uint64_t line = 0;      ///< physical line (1-based) where the row starts
+  uint64_t end_line = 0;  ///< physical line where it ends (> line when a quoted field spans lines)
+  uint64_t offset = 0;    ///< decoded byte offset of the row's first byte
+  uint64_t length = 0;    ///< decoded bytes of the row, without its line break
+  std::span<const std::string_view> fields;  ///< unquoted, unescaped cell values
+  row_problem problem = row_problem::none;
+  uint32_t problem_column = 0;  ///< 0-based field index the problem is in
+  uint64_t problem_line = 0;    ///< for unterminated_quote: the line where the quote opened
+  bool stray_quote = false;     ///< a quote appeared where RFC 4180 allows none (kept literally)
+};
+
+class tokenizer {
+ public:
+  explicit tokenizer(const dialect& d, csv_limits limits = {});
+
+  /// Appends decoded text. Invalidates views from earlier rows.
+  void push(std::string_view text);
+  /// Marks the end of input: the final row may lack a line break.
+  void close();
+  /// Yields the next complete row; false when more input is needed (or, after close(), at
+  /// the end). Skipped blank lines are counted in blank_lines().
+  bool next(csv_row& out);
+
+  [[nodiscard]] uint64_t blank_lines() const noexcept { return blank_lines_; }
+  /// Physical lines seen so far (complete lines, plus a final unterminated one after close).
+  [[nodiscard]] uint64_t lines() const noexcept;
+  /// Decoded bytes handed out as rows or skipped so far.
+  [[nodiscard]] uint64_t consumed() const noexcept { return consumed_; }
+  /// Decoded bytes held for an incomplete row (bounded by max_row_bytes + one chunk).
+  [[nodiscard]] size_t buffered() const noexcept;
+
+ private:
+  // Implementation state; see csv.cpp. Kept here so the tokenizer lives on the stack.
+  // Positions are indices into buf_, shifted when push() compacts it.
+  enum class state : uint8_t {
+    prefix,        // skipping dialect.skip_bytes (the sep= line)
+    row_start,     // at the first byte of a line: a line break here is a blank line
+    after_cr,      // a CR ended the last line: an LF here completes a CRLF
+    field_start,   // at the first byte of a field: a quote here opens a quoted field
+    unquoted,      // inside an unquoted field (or the tail after a closing quote)
+    quoted,        // inside a quoted field
+    quoted_quote,  // just after a quote inside a quoted field: closing, or the first of ""
+    skip_line,     // discarding the rest of a physical line (a cut unterminated quote)
+  };
+  enum class field_kind : uint8_t {
+    plain,    // view the bytes as they are
+    quoted,   // "..." without "" or trailing text: view the inner bytes
+    complex,  // needs unescaping into scratch_ ("" pairs, text after the closing quote)
+  };
+  enum class scan_result : uint8_t { need_input, row_ready };
+  struct stop_bytes;
+
+  scan_result scan();
+  bool scan_plain_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept;
+  size_t next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
+  void fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
+  bool finish_input();
+  void emit(csv_row& out);
+  void begin_row(size_t i);
+  void open_quote(size_t i);
+  void add_field(size_t i, bool at_delimiter);
+  void add_field_slow(size_t i, bool at_delimiter);
+  void grow_fields();
+  void on_limit(size_t p, bool quote_open);
+  void hold_row(row_problem p, uint32_t column, size_t cut_begin, size_t cut_end);
+  void cut_unterminated(size_t p);
+  void finish_row(size_t end, uint64_t end_line);
+  void end_line_break(size_t i);
+  [[nodiscard]] bool in_row() const noexcept;
+  [[nodiscard]] size_t keep_from() const noexcept;
+  [[nodiscard]] size_t plain_limit(size_t start) const noexcept;
+  [[nodiscard]] size_t open_quote_limit(size_t start) const noexcept;
+  [[nodiscard]] size_t closed_quote_limit(size_t start) const noexcept;
+
+  dialect dialect_;
+  csv_limits limits_;
+  std::string buf_;            // unconsumed decoded text (compacted on push)
+  uint64_t base_offset_ = 0;   // decoded offset of buf_[0]
+  size_t scan_ = 0;            // where scanning resumes
+  state state_ = state::prefix;
+  uint32_t prefix_left_ = 0;   // skip_bytes still to skip
+  bool prefix_cr_ = false;     // the last skipped byte was a CR
+  bool closed_ = false;
+  bool row_ready_ = false;     // a slow path finished a row
+  char last_byte_ = '\n';      // last byte pushed (for lines() after close)
+  uint64_t line_ = 1;          // physical line at scan_
+  uint64_t consumed_ = 0;
+  uint64_t blank_lines_ = 0;
+
+  // The row being scanned (or just finished).
+  size_t pos_ = 0;             // its first byte (stale while skipping_)
+  uint64_t row_offset_ = 0;    // absolute offset of its first byte
+  uint64_t row_line_ = 1;
+  uint64_t row_end_ = 0;       // absolute offset of its end (its line break, or EOF)
+  uint64_t end_line_ = 1;
+  size_t row_limit_ = 0;       // first position at which the row is too long
+  // Its fields, as views of buf_ (push() moves them with the buffer), or of scratch_ for a
+  // problem row. Used as an array: nfields_ recorded, grown by the slow path.
+  std::vector<std::string_view> fields_;
+  size_t nfields_ = 0;
+  size_t field_room_ = 0;      // the fast path records fields while nfields_ < field_room_
+  std::vector<uint32_t> complex_;  // which fields are unescaped when the row is handed out
+  size_t complex_bytes_ = 0;   // their raw bytes
+  std::vector<size_t> moving_;  // push(): the row's field offsets while buf_ moves
+  std::string scratch_;        // unescaped fields, or the held fields of a problem row
+  row_problem problem_ = row_problem::none;
+  uint32_t problem_column_ = 0;
+  uint64_t problem_line_ = 0;
+  bool stray_quote_ = false;
+  bool skipping_ = false;      // the row has a problem: its fields are held, the rest skipped
+
+  // The field being scanned.
+  size_t field_start_ = 0;     // its first byte (the opening quote for quoted fields)
+  size_t field_limit_ = 0;     // first position at which a limit fires (see on_limit)
+  field_kind kind_ = field_kind::plain;
+  uint64_t quote_line_ = 0;    // line where the open quoted field's quote is
+  size_t quote_eol_ = 0;       // first line break after that quote (npos: none yet)
+
+  // The stop bytes (delimiter, quote, CR, LF) of a window of up to 4 KiB of buf_,
+  // [win_base_, win_end_), as ascending offsets from win_base_: win_count_ of them in
+  // win_stops_. A pure function of the bytes, so it stays valid until push() changes buf_.
+  // win_next_ is the first one at or after the last position asked for.
+  static constexpr size_t window_bytes = 4096;
+  size_t win_base_ = 0;
+  size_t win_end_ = 0;
+  std::vector<uint32_t> win_stops_;
+  size_t win_count_ = 0;
+  size_t win_next_ = 0;
+};
+
+}  // namespace preflight

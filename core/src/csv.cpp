@@ -1,0 +1,793 @@
+// csv.cpp — the streaming RFC 4180 tokenizer (see csv.h for the contract).
+//
+// How it works
+// - push() appends text to buf_ after dropping what no row needs any more; next() scans.
+// - scan() is a small resumable state machine (state_, scan_). Every state can stop at the
+//   end of the buffer and pick up there after the next push(), so a row split across many
+//   pushes is scanned once, never again from its start.
+// - Stop bytes (delimiter, quote, CR, LF) are found for a 4 KiB window at a time: a bit
+//   mask per 64 bytes (SSE2, SIMD128 on WebAssembly, or portable SWAR), flattened into a list
+//   of positions, as simdjson's stage 1 does. The scanner then steps from stop to stop:
+//   no branch per byte, and no hard-to-predict branch per block.
+// - The common case (plain fields ended by delimiters, a row ended by a line break) runs in
+//   scan_plain_fields(), a tight loop on locals; anything else goes back to scan().
+// - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
+// - Fields are string_views written as they are found; push() moves the views of the row in
+//   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
+//   unescaped into scratch_ when the row is handed out, scratch_ sized once per row.
+//
+// Limits, and why every decision is tied to a byte position
+// The same text must give the same rows whatever the chunking. So a limit never fires "when
+// the buffer happens to end": it fires for the first byte position at which the field or
+// the row is too long (field_limit_ is the smallest such position). We only *notice* it at
+// the next place we look (a stop byte or the buffer end), but what we report depends only
+// on which limit was crossed first and on the fields completed before it.
+// Once a row has a problem, its completed fields are copied into scratch_ and the rest of
+// the row is scanned without being kept (skipping_), still quote-aware, so memory stays
+// bounded by the limits plus one chunk.
+#include "preflight/csv.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+
+// The block masks use SSE2 on x86-64, SIMD128 on WebAssembly when it is enabled, and
+// portable SWAR otherwise (or when PREFLIGHT_CSV_SWAR is defined, to test and time it).
+#if defined(PREFLIGHT_CSV_SWAR)
+#define PREFLIGHT_CSV_MASK_SWAR 1
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#define PREFLIGHT_CSV_MASK_SSE2 1
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define PREFLIGHT_CSV_MASK_WASM 1
+#else
+#define PREFLIGHT_CSV_MASK_SWAR 1
+#endif
+
+namespace preflight {
+
+const char* row_problem_name(row_problem p) noexcept {
+  switch (p) {
+    case row_problem::none: return "none";
+    case row_problem::unterminated_quote: return "unterminated_quote";
+    case row_problem::field_too_large: return "field_too_large";
+    case row_problem::row_too_large: return "row_too_large";
+    case row_problem::too_many_columns: return "too_many_columns";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr size_t npos = std::numeric_limits<size_t>::max();
+// Limits are clamped so that a row and a cut field together stay below 4 GiB.
+constexpr uint32_t max_limit = (1u << 31) - 1;
+
+// ---- SWAR: 8 bytes at once in a uint64_t --------------------------------------------------
+
+constexpr uint64_t ones = 0x0101010101010101ull;
+constexpr uint64_t highs = 0x8080808080808080ull;
+
+constexpr uint64_t broadcast(char c) noexcept { return ones * static_cast<uint8_t>(c); }
+
+inline uint64_t load8(const char* p) noexcept {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;  // byte k of the text is bits 8k..8k+7
+}
+
+/// 0x80 in the lowest zero byte of v (and maybe above it: only the lowest is exact).
+constexpr uint64_t zero_bytes(uint64_t v) noexcept { return (v - ones) & ~v & highs; }
+
+#if PREFLIGHT_CSV_MASK_SWAR
+/// 0x80 in exactly the bytes of w equal to the byte broadcast in `pattern` (the add never
+/// carries out of a byte, so there are no false positives).
+constexpr uint64_t equal_bytes(uint64_t w, uint64_t pattern) noexcept {
+  constexpr uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t v = w ^ pattern;
+  return ~(((v & low7) + low7) | v | low7);
+}
+
+/// Gathers the top bit of each byte into 8 bits, byte k -> bit k (a portable movemask).
+constexpr uint64_t pack_high_bits(uint64_t flags) noexcept {
+  return ((flags >> 7) * 0x0102040810204080ull) >> 56;
+}
+#endif
+
+/// First CR or LF in [i, n), or n.
+size_t find_line_break(const char* b, size_t i, size_t n) noexcept {
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t w = load8(b + i);
+    const uint64_t m = zero_bytes(w ^ broadcast('\n')) | zero_bytes(w ^ broadcast('\r'));
+    if (m != 0) return i + (static_cast<size_t>(std::countr_zero(m)) >> 3);
+  }
+  while (i < n && b[i] != '\n' && b[i] != '\r') ++i;
+  return i;
+}
+
+/// Unescapes a quoted field's raw bytes (starting with its opening quote) into `out`:
+/// inside the quotes "" is one quote and a lone quote closes them; after that every byte
+/// is literal (Python csv: `"ab"c"d` -> `abc"d`). Returns the bytes written (<= len).
+size_t unescape(const char* in, size_t len, char quote, char* out) noexcept {
+  size_t w = 0;
+  size_t i = 1;  // past the opening quote
+  while (i < len) {
+    const void* hit = std::memchr(in + i, quote, len - i);
+    const size_t q = hit == nullptr ? len : static_cast<size_t>(static_cast<const char*>(hit) - in);
+    std::memcpy(out + w, in + i, q - i);
+    w += q - i;
+    if (q == len) break;
+    if (q + 1 < len && in[q + 1] == quote) {  // "" -> "
+      out[w++] = quote;
+      i = q + 2;
+      continue;
+    }
+    std::memcpy(out + w, in + q + 1, len - q - 1);  // the closing quote: the rest is literal
+    w += len - q - 1;
+    break;
+  }
+  return w;
+}
+
+}  // namespace
+
+// ---- stop-byte masks ---------------------------------------------------------------------
+
+/// The bytes that stop an unquoted field (delimiter, quote, CR, LF) as a 64-bit mask per 64
+/// bytes: bit k set when p[k] is one of them.
+struct tokenizer::stop_bytes {
+#if PREFLIGHT_CSV_MASK_SSE2
+  __m128i delimiter, quote, cr, lf;
+  stop_bytes(char d, char q) noexcept
+      : delimiter(_mm_set1_epi8(d)), quote(_mm_set1_epi8(q)), cr(_mm_set1_epi8('\r')), lf(_mm_set1_epi8('\n')) {}
+  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
+    uint64_t m = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, delimiter), _mm_cmpeq_epi8(x, quote)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+      m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
+    }
+    return m;
+  }
+#elif PREFLIGHT_CSV_MASK_WASM
+  v128_t delimiter, quote, cr, lf;
+  stop_bytes(char d, char q) noexcept
+      : delimiter(wasm_i8x16_splat(d)), quote(wasm_i8x16_splat(q)), cr(wasm_i8x16_splat('\r')),
+        lf(wasm_i8x16_splat('\n')) {}
+  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
+    uint64_t m = 0;
+    for (int k = 0; k < 4; ++k) {
+      const v128_t x = wasm_v128_load(p + 16 * k);
+      const v128_t hit = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(x, delimiter), wasm_i8x16_eq(x, quote)),
+                                      wasm_v128_or(wasm_i8x16_eq(x, cr), wasm_i8x16_eq(x, lf)));
+      m |= static_cast<uint64_t>(wasm_i8x16_bitmask(hit)) << (16 * k);
+    }
+    return m;
+  }
+#else
+  uint64_t delimiter, quote;
+  stop_bytes(char d, char q) noexcept : delimiter(broadcast(d)), quote(broadcast(q)) {}
+  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
+    uint64_t m = 0;
+    for (int k = 0; k < 8; ++k) {
+      const uint64_t w = load8(p + 8 * k);
+      const uint64_t flags = equal_bytes(w, delimiter) | equal_bytes(w, quote) | equal_bytes(w, broadcast('\r')) |
+                             equal_bytes(w, broadcast('\n'));
+      m |= pack_high_bits(flags) << (8 * k);
+    }
+    return m;
+  }
+#endif
+  /// The mask of [p, p + len), len < 64: the block is padded, the padding's bits cleared.
+  [[nodiscard]] uint64_t mask_short(const char* p, size_t len) const noexcept {
+    char padded[64] = {};
+    std::memcpy(padded, p, len);
+    return mask64(padded) & ((uint64_t{1} << len) - 1);
+  }
+};
+
+namespace {
+
+/// Appends the positions of the set bits of `bits` (offsets from `base`) to out[count...].
+/// As simdjson's bit indexer does, it writes 8 positions whether or not there are that
+/// many (the extra ones land past the end and are ignored): a block with up to 8 stop bytes,
+/// the usual case in CSV, costs no hard-to-predict branch.
+inline void flatten(uint32_t* out, size_t& count, uint32_t base, uint64_t bits) noexcept {
+  const auto found = static_cast<size_t>(std::popcount(bits));
+  uint32_t* o = out + count;
+  for (int k = 0; k < 8; ++k) {
+    o[k] = base + static_cast<uint32_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+  }
+  if (found > 8) {
+    for (size_t k = 8; k < found; ++k) {
+      o[k] = base + static_cast<uint32_t>(std::countr_zero(bits));
+      bits &= bits - 1;
+    }
+  }
+  count += found;
+}
+
+}  // namespace
+
+/// Finds the stop bytes of the window that starts at `from` (stage 1: a branch-free mask of
+/// each 64-byte block, flattened into positions).
+void tokenizer::fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
+  win_base_ = from;
+  win_end_ = from + std::min(n - from, window_bytes);
+  const size_t len = win_end_ - from;
+  uint32_t* out = win_stops_.data();
+  size_t count = 0;
+  size_t k = 0;
+  for (; k + 64 <= len; k += 64) flatten(out, count, static_cast<uint32_t>(k), stops.mask64(b + from + k));
+  if (k < len) flatten(out, count, static_cast<uint32_t>(k), stops.mask_short(b + from + k, len - k));
+  win_count_ = count;
+  win_next_ = 0;
+}
+
+/// The first stop byte at or after `from`, or n. Usually one step from the last answer.
+inline size_t tokenizer::next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
+  for (;;) {
+    if (from - win_base_ < win_end_ - win_base_) {  // from is inside the window
+      const auto offset = static_cast<uint32_t>(from - win_base_);
+      const uint32_t* all = win_stops_.data();
+      size_t k = win_next_;
+      if (k > 0 && all[k - 1] >= offset) k = static_cast<size_t>(std::lower_bound(all, all + k, offset) - all);
+      while (k < win_count_ && all[k] < offset) ++k;
+      win_next_ = k;
+      if (k < win_count_) return win_base_ + all[k];
+      from = win_end_;
+    }
+    if (from >= n) return n;
+    fill_window(b, from, n, stops);
+  }
+}
+
+// ---- input ---------------------------------------------------------------------------------
+
+tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_(limits) {
+  limits_.max_field_bytes = std::min(limits_.max_field_bytes, max_limit);
+  limits_.max_row_bytes = std::min(limits_.max_row_bytes, max_limit);
+  limits_.max_columns = std::max(limits_.max_columns, 1u);
+  prefix_left_ = d.skip_bytes;
+  fields_.resize(64);
+  win_stops_.resize(window_bytes + 64);  // + room for flatten()'s unconditional writes
+}
+
+void tokenizer::push(std::string_view text) {
+  if (closed_ || text.empty()) return;
+  // The fields found so far in the row in progress are views of buf_: they must follow
+  // their bytes when buf_ is compacted or reallocated.
+  const bool move_fields = in_row() && !skipping_ && nfields_ > 0;
+  if (move_fields) {
+    moving_.resize(nfields_);
+    for (size_t k = 0; k < nfields_; ++k) moving_[k] = static_cast<size_t>(fields_[k].data() - buf_.data());
+  }
+  // Drop what no row needs any more. What is kept is at most one row (bounded by the
+  // limits) plus the last chunk, so this memmove is linear in the input overall.
+  const size_t drop = keep_from();
+  if (drop > 0) {
+    buf_.erase(0, drop);
+    base_offset_ += drop;
+    const auto shift = [drop](size_t& x) { x = x == npos ? npos : (x > drop ? x - drop : 0); };
+    shift(scan_);
+    shift(pos_);
+    shift(row_limit_);
+    shift(field_start_);
+    shift(field_limit_);
+    shift(quote_eol_);
+  }
+  buf_.append(text);
+  if (move_fields) {
+    for (size_t k = 0; k < nfields_; ++k)
+      fields_[k] = std::string_view(buf_.data() + (moving_[k] - drop), fields_[k].size());
+  }
+  last_byte_ = text.back();
+  win_base_ = win_end_ = 0;  // the masked window may have moved or grown
+}
+
+void tokenizer::close() { closed_ = true; }
+
+bool tokenizer::in_row() const noexcept {
+  return state_ == state::field_start || state_ == state::unquoted || state_ == state::quoted ||
+         state_ == state::quoted_quote;
+}
+
+size_t tokenizer::keep_from() const noexcept {
+  if (!in_row()) return scan_;
+  if (!skipping_) return pos_;
+  // While skipping we still keep an open quoted field: if it never closes, we resume at
+  // the end of the line where it opened, so those bytes must still be here.
+  return state_ == state::quoted || state_ == state::quoted_quote ? field_start_ : scan_;
+}
+
+uint64_t tokenizer::lines() const noexcept {
+  const bool unterminated_last_line =
+      closed_ && base_offset_ + buf_.size() > 0 && last_byte_ != '\n' && last_byte_ != '\r';
+  return line_ - 1 + (unterminated_last_line ? 1 : 0);
+}
+
+size_t tokenizer::buffered() const noexcept { return buf_.size() - std::min(keep_from(), buf_.size()); }
+
+// ---- output --------------------------------------------------------------------------------
+
+bool tokenizer::next(csv_row& out) {
+  row_ready_ = false;
+  if (scan() == scan_result::row_ready || (closed_ && finish_input())) {
+    emit(out);
+    return true;
+  }
+  return false;
+}
+
+void tokenizer::emit(csv_row& out) {
+  if (!complex_.empty()) {
+    // Sized once for the whole row, so the views into it stay valid.
+    if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
+    size_t w = 0;
+    for (const uint32_t k : complex_) {
+      const std::string_view raw = fields_[k];
+      const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
+      fields_[k] = std::string_view(scratch_.data() + w, len);
+      w += len;
+    }
+    complex_.clear();
+  }
+  out.line = row_line_;
+  out.end_line = end_line_;
+  out.offset = row_offset_;
+  out.length = row_end_ - row_offset_;
+  out.fields = std::span<const std::string_view>(fields_.data(), nfields_);
+  out.problem = problem_;
+  out.problem_column = problem_column_;
+  out.problem_line = problem_line_;
+  out.stray_quote = stray_quote_;
+}
+
+// ---- the scanner ---------------------------------------------------------------------------
+
+tokenizer::scan_result tokenizer::scan() {
+  const char* const b = buf_.data();
+  const size_t n = buf_.size();
+  const char quote = dialect_.quote;
+  const char delimiter = dialect_.delimiter.value;
+  const stop_bytes stops(delimiter, quote);
+  size_t i = scan_;
+  char c = 0;
+  // Stops at the buffer end; state_ already says where to pick up.
+  const auto suspend = [this](size_t at) {
+    scan_ = at;
+    return scan_result::need_input;
+  };
+
+dispatch:
+  switch (state_) {
+    case state::prefix: goto prefix;
+    case state::row_start: goto row_start;
+    case state::after_cr: goto after_cr;
+    case state::field_start: goto field_start;
+    case state::unquoted: goto unquoted;
+    case state::quoted: goto quoted;
+    case state::quoted_quote: goto quoted_quote;
+    case state::skip_line: goto skip_line;
+  }
+
+prefix:
+  // The sep= line is skipped, but its line break still counts (the header is then line 2).
+  while (prefix_left_ > 0) {
+    if (i == n) return suspend(i);
+    c = b[i++];
+    --prefix_left_;
+    if (c == '\r' || (c == '\n' && !prefix_cr_)) ++line_;
+    prefix_cr_ = c == '\r';
+  }
+  consumed_ = base_offset_ + i;
+  state_ = prefix_cr_ ? state::after_cr : state::row_start;
+  goto dispatch;
+
+after_cr:
+  // A CR ended the last line as the buffer ended; now we see whether an LF follows.
+  if (i == n) return suspend(i);
+  if (b[i] == '\n') consumed_ = base_offset_ + ++i;
+  state_ = state::row_start;
+  goto row_start;
+
+row_start:
+  if (i == n) return suspend(i);
+  c = b[i];
+  if (c == '\n' || c == '\r') {  // a blank line: no bytes at all between two line ends
+    ++blank_lines_;
+    end_line_break(i);
+    i = scan_;
+    goto dispatch;
+  }
+  begin_row(i);
+  goto field_start;
+
+field_start:
+  state_ = state::field_start;
+  field_start_ = i;
+  kind_ = field_kind::plain;
+  field_limit_ = plain_limit(i);
+  if (i == n) {
+    if (i >= field_limit_) on_limit(i, false);
+    return suspend(i);
+  }
+  if (b[i] == quote) {
+    open_quote(i);
+    ++i;
+    goto quoted;
+  }
+  goto unquoted;
+
+unquoted:
+  state_ = state::unquoted;
+  if (kind_ == field_kind::plain && !skipping_) {
+    if (scan_plain_fields(b, i, n, stops)) return scan_result::row_ready;
+    if (state_ == state::field_start) goto field_start;
+  }
+  for (;;) {
+    i = next_stop(b, i, n, stops);
+    if (i == n) {
+      if (i >= field_limit_) on_limit(i, false);  // at most holds the row: no jump
+      return suspend(i);
+    }
+    c = b[i];
+    if (c == delimiter) {
+      add_field(i, true);
+      ++i;
+      goto field_start;
+    }
+    if (c != quote) break;  // CR or LF: the row ends here
+    stray_quote_ = true;    // a quote inside an unquoted field is kept literally
+    ++i;
+  }
+  add_field(i, false);
+  goto row_end;
+
+quoted:
+  // Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
+  state_ = state::quoted;
+  for (;;) {
+    i = next_stop(b, i, n, stops);
+    if (i == n) break;
+    c = b[i];
+    if (c == quote) break;
+    if (c == '\r' || (c == '\n' && b[i - 1] != '\r')) {  // b[i - 1] is at worst the opening quote
+      ++line_;
+      if (quote_eol_ == npos) quote_eol_ = i;  // where an unterminated quote will be cut
+    }
+    ++i;
+  }
+  if (i >= field_limit_) {  // the field (or the row) got too long while the quote was open
+    scan_ = i;
+    on_limit(i, true);
+    if (row_ready_) return scan_result::row_ready;
+    i = scan_;
+    goto dispatch;
+  }
+  if (i == n) return suspend(i);
+  ++i;  // past the quote
+  goto quoted_quote;
+
+quoted_quote:
+  state_ = state::quoted_quote;
+  if (i == n) return suspend(i);
+  c = b[i];
+  if (c == quote) {  // "" inside quotes: one literal quote
+    kind_ = field_kind::complex;
+    ++i;
+    goto quoted;
+  }
+  // The previous quote closed the field.
+  field_limit_ = closed_quote_limit(field_start_);
+  if (c == delimiter) {
+    add_field(i, true);
+    ++i;
+    goto field_start;
+  }
+  if (c == '\n' || c == '\r') {
+    add_field(i, false);
+    goto row_end;
+  }
+  // Text after the closing quote is appended literally (Python csv: "ab"cd -> abcd).
+  stray_quote_ = true;
+  kind_ = field_kind::complex;
+  goto unquoted;
+
+skip_line:
+  state_ = state::skip_line;
+  i = find_line_break(b, i, n);
+  if (i == n) return suspend(i);
+  goto row_end;
+
+row_end:
+  // b[i] is the CR or LF that ends the row.
+  finish_row(i, line_);
+  end_line_break(i);
+  return scan_result::row_ready;
+}
+
+// The hot loop. From inside a plain field at i, records fields for as long as the next stop
+// byte is a delimiter, and finishes the row at a line break. Anything else (a stray quote,
+// a limit, a field starting with a quote, the buffer end) is left to scan(): then `i` is
+// where scan() goes on, at that stop byte (state unquoted), or at the first byte of the
+// next field (state_ set to field_start). Returns true when it finished a row.
+bool tokenizer::scan_plain_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept {
+  const char delimiter = dialect_.delimiter.value;
+  const char quote = dialect_.quote;
+  const size_t field_room = size_t{limits_.max_field_bytes} + 1;
+  std::string_view* out = fields_.data() + nfields_;
+  size_t start = field_start_;
+  // One compare per field covers the field and row limits, the buffer end and the column
+  // count: each field takes at least one byte, so a stop before start + (fields left) can
+  // never record one field too many. (Leaving early only hands the field to scan().)
+  const size_t fields_left = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
+  const size_t row_cap = std::min({row_limit_, n, start + fields_left});
+  size_t cap = std::min(field_limit_, row_cap);
+  size_t p = next_stop(b, i, n, stops);
+  const uint32_t* window = win_stops_.data();
+  size_t base = win_base_;
+  size_t next = win_next_;
+  size_t count = win_count_;
+  while (p < cap) {
+    const char c = b[p];
+    if (c != delimiter) {
+      if (c == '\n' || c == '\r') {  // the row ends here
+        *out++ = std::string_view(b + start, p - start);
+        nfields_ = static_cast<size_t>(out - fields_.data());
+        win_next_ = next + 1;
+        finish_row(p, line_);
+        end_line_break(p);
+        return true;
+      }
+      break;  // a stray quote
+    }
+    *out++ = std::string_view(b + start, p - start);
+    start = p + 1;
+    cap = std::min(start + field_room, row_cap);
+    if (b[start] == quote) {  // a quoted field (b[n] is readable: std::string ends in a NUL)
+      p = start;
+      break;
+    }
+    if (++next < count) {
+      p = base + window[next];
+    } else {  // the window is used up
+      p = next_stop(b, start, n, stops);
+      base = win_base_;
+      next = win_next_;
+      count = win_count_;
+    }
+  }
+  win_next_ = next;
+  // Stopped before a quoted field, or at the buffer end right after a delimiter: the next
+  // field has not begun. (Stopped at an empty field's stop byte for a limit: stay unquoted.)
+  if (p == start && (p == n || b[p] == quote)) state_ = state::field_start;
+  nfields_ = static_cast<size_t>(out - fields_.data());
+  field_start_ = start;
+  field_limit_ = plain_limit(start);
+  i = p;
+  return false;
+}
+
+bool tokenizer::finish_input() {
+  const size_t n = buf_.size();
+  switch (state_) {
+    case state::prefix:
+    case state::row_start:
+    case state::after_cr: return false;  // nothing pending
+    case state::quoted:
+      cut_unterminated(n);  // the input ended inside quotes
+      return true;
+    case state::quoted_quote:  // the last byte closed the quote
+      field_limit_ = closed_quote_limit(field_start_);
+      [[fallthrough]];
+    case state::field_start:
+    case state::unquoted: add_field(n, false); [[fallthrough]];
+    case state::skip_line:
+      // The last row has no line break.
+      finish_row(n, line_);
+      scan_ = n;
+      state_ = state::row_start;
+      return true;
+  }
+  return false;
+}
+
+// ---- rows ----------------------------------------------------------------------------------
+
+void tokenizer::begin_row(size_t i) {
+  pos_ = i;
+  row_offset_ = base_offset_ + i;
+  row_line_ = line_;
+  row_limit_ = i + limits_.max_row_bytes + 1;
+  nfields_ = 0;
+  field_room_ = std::min<size_t>(limits_.max_columns - 1, fields_.size());
+  complex_.clear();
+  complex_bytes_ = 0;
+  problem_ = row_problem::none;
+  problem_column_ = 0;
+  problem_line_ = 0;
+  stray_quote_ = false;
+  skipping_ = false;
+}
+
+void tokenizer::finish_row(size_t end, uint64_t end_line) {
+  row_end_ = base_offset_ + end;
+  end_line_ = end_line;
+  consumed_ = row_end_;  // its line break, if any, is added when passed
+}
+
+// Steps over the line break at buf_[i]. CRLF is one line break; when the CR is the last
+// byte we have, after_cr decides once the next byte comes.
+void tokenizer::end_line_break(size_t i) {
+  ++line_;
+  size_t next = i + 1;
+  state_ = state::row_start;
+  if (buf_[i] == '\r') {
+    if (next == buf_.size()) {
+      state_ = state::after_cr;
+    } else if (buf_[next] == '\n') {
+      ++next;
+    }
+  }
+  consumed_ = base_offset_ + next;
+  scan_ = next;
+}
+
+// ---- fields and limits ---------------------------------------------------------------------
+
+// A field's length counts its raw bytes, minus the two quotes of a quoted field. Its limit
+// is the first position at which the field, or the row, has grown too long.
+size_t tokenizer::plain_limit(size_t start) const noexcept {
+  return skipping_ ? npos : std::min(start + limits_.max_field_bytes + 1, row_limit_);
+}
+size_t tokenizer::open_quote_limit(size_t start) const noexcept {
+  // While skipping, an open quote is still watched: if it runs away, we resume at the end
+  // of the line where it opened instead of swallowing the rest of the file.
+  const size_t runaway = start + limits_.max_field_bytes + 2;
+  return skipping_ ? runaway : std::min(runaway, row_limit_);
+}
+size_t tokenizer::closed_quote_limit(size_t start) const noexcept {
+  return skipping_ ? npos : std::min(start + limits_.max_field_bytes + 3, row_limit_);
+}
+
+void tokenizer::open_quote(size_t i) {
+  kind_ = field_kind::quoted;
+  quote_line_ = line_;
+  quote_eol_ = npos;
+  field_limit_ = open_quote_limit(i);
+}
+
+// A field ended at i (a delimiter or a line break). One compare for both size limits, one
+// for the column count (which also says whether fields_ has room).
+inline void tokenizer::add_field(size_t i, bool at_delimiter) {
+  if (i >= field_limit_ || nfields_ >= field_room_) [[unlikely]] {
+    add_field_slow(i, at_delimiter);
+    return;
+  }
+  const char* start = buf_.data() + field_start_;
+  const size_t len = i - field_start_;
+  switch (kind_) {
+    case field_kind::plain: fields_[nfields_] = std::string_view(start, len); break;
+    case field_kind::quoted: fields_[nfields_] = std::string_view(start + 1, len - 2); break;
+    case field_kind::complex:  // unescaped when the row is handed out
+      fields_[nfields_] = std::string_view(start, len);
+      complex_.push_back(static_cast<uint32_t>(nfields_));
+      complex_bytes_ += len;
+      break;
+  }
+  ++nfields_;
+}
+
+void tokenizer::add_field_slow(size_t i, bool at_delimiter) {
+  if (skipping_) return;  // the row already has its problem; the rest is not kept
+  if (i >= field_limit_) {
+    on_limit(i, false);
+    return;
+  }
+  if (nfields_ == fields_.size()) grow_fields();
+  field_room_ = npos;  // let the fast path record it
+  add_field(i, at_delimiter);
+  field_room_ = std::min<size_t>(limits_.max_columns - 1, fields_.size());
+  // A delimiter after the max_columns-th field means at least one field too many.
+  if (at_delimiter && nfields_ >= limits_.max_columns)
+    hold_row(row_problem::too_many_columns, limits_.max_columns, npos, npos);
+}
+
+void tokenizer::grow_fields() { fields_.resize(fields_.size() * 2); }
+
+// Position p is at or past field_limit_: find which limit was crossed first (the field's,
+// or the row's; a tie goes to the field) and act on it. quote_open: the field is a quoted
+// field whose closing quote has not been seen.
+void tokenizer::on_limit(size_t p, bool quote_open) {
+  if (skipping_) {  // only a runaway open quote sets a limit while skipping
+    if (quote_open) cut_unterminated(p);
+    return;
+  }
+  size_t field_cross = field_start_ + limits_.max_field_bytes + 1;
+  if (kind_ != field_kind::plain) field_cross += quote_open ? 1 : 2;
+  const auto column = static_cast<uint32_t>(nfields_);
+  if (field_cross <= row_limit_) {
+    if (quote_open) {
+      cut_unterminated(p);
+    } else {
+      hold_row(row_problem::field_too_large, column, npos, npos);
+    }
+    return;
+  }
+  hold_row(row_problem::row_too_large, column, npos, npos);
+  // Still inside quotes: keep watching for a runaway quote (possibly already at p).
+  field_limit_ = quote_open ? open_quote_limit(field_start_) : npos;
+  if (quote_open && p >= field_limit_) cut_unterminated(p);
+}
+
+// The row has a problem: copy its completed fields (and, for a cut quote, the cut field,
+// buf_[cut_begin, cut_end)) into scratch_, so buf_ need not keep them, and skip the rest.
+void tokenizer::hold_row(row_problem p, uint32_t column, size_t cut_begin, size_t cut_end) {
+  size_t total = cut_begin == npos ? 0 : cut_end - cut_begin;
+  for (size_t k = 0; k < nfields_; ++k) total += fields_[k].size();
+  if (cut_begin != npos && nfields_ == fields_.size()) grow_fields();
+  scratch_.resize(total);
+  char* out = scratch_.data();
+  size_t w = 0;
+  size_t next_complex = 0;
+  for (size_t k = 0; k < nfields_; ++k) {
+    const std::string_view f = fields_[k];
+    size_t len = f.size();
+    if (next_complex < complex_.size() && complex_[next_complex] == k) {
+      len = unescape(f.data(), f.size(), dialect_.quote, out + w);
+      ++next_complex;
+    } else {
+      std::memcpy(out + w, f.data(), len);
+    }
+    fields_[k] = std::string_view(out + w, len);
+    w += len;
+  }
+  if (cut_begin != npos) {
+    const size_t len = cut_end - cut_begin;
+    std::memcpy(out + w, buf_.data() + cut_begin, len);
+    fields_[nfields_++] = std::string_view(out + w, len);
+  }
+  complex_.clear();
+  complex_bytes_ = 0;
+  problem_ = p;
+  problem_column_ = column;
+  problem_line_ = p == row_problem::unterminated_quote ? quote_line_ : 0;
+  skipping_ = true;
+  field_room_ = 0;  // every later field end goes to the slow path, which ignores it
+  field_limit_ = npos;
+}
+
+// The quoted field that opened at field_start_ never closed (the input ended at p) or ran
+// past max_field_bytes (noticed at p). Cut the row at the end of the line where the quote
+// opened and resume there, unquoted, so nothing after a stray quote is swallowed.
+void tokenizer::cut_unterminated(size_t p) {
+  if (!skipping_) {
+    // The open field gets the raw text after its quote, up to that line end, cut to the
+    // field limit.
+    const size_t begin = field_start_ + 1;
+    const size_t end = std::min({quote_eol_ == npos ? p : quote_eol_, p, begin + limits_.max_field_bytes});
+    hold_row(row_problem::unterminated_quote, static_cast<uint32_t>(nfields_), begin, end);
+  }
+  if (quote_eol_ != npos) {
+    line_ = quote_line_;
+    finish_row(quote_eol_, line_);
+    end_line_break(quote_eol_);
+    row_ready_ = true;
+  } else if (closed_ && p == buf_.size()) {
+    finish_row(p, line_);  // the quote's line is the last one
+    scan_ = p;
+    state_ = state::row_start;
+    row_ready_ = true;
+  } else {
+    scan_ = p;  // no line break since the quote: drop the rest of this line
+    state_ = state::skip_line;
+  }
+}
+
+}  // namespace preflight

@@ -1,0 +1,166 @@
+// json.cpp — the one place where JSON text is escaped and punctuated.
+#include "preflight/json.h"
+
+#include <cmath>
+#include <charconv>
+#include <cstdio>
+
+namespace preflight {
+
+namespace {
+
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+size_t valid_utf8_sequence(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t len = 0;
+  uint32_t min_cp = 0;
+  uint32_t cp = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1Fu; min_cp = 0x80; }
+  else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0Fu; min_cp = 0x800; }
+  else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07u; min_cp = 0x10000; }
+  else return 0;
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0u) != 0x80u) return 0;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run_start = 0;
+  auto flush_run = [&](size_t end) { out.append(s.data() + run_start, end - run_start); };
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { ++i; continue; }  // plain ASCII: copied in runs
+    if (c >= 0x80) {
+      const size_t len = valid_utf8_sequence(s, i);
+      if (len != 0) { i += len; continue; }
+      flush_run(i);
+      out.append("\\ufffd");
+      run_start = ++i;
+      continue;
+    }
+    flush_run(i);
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 0xF]);
+    }
+    run_start = ++i;
+  }
+  flush_run(s.size());
+  out.push_back('"');
+}
+
+void json_writer::newline() {
+  if (indent_ <= 0) return;
+  out_.push_back('\n');
+  out_.append(first_.size() * static_cast<size_t>(indent_), ' ');
+}
+
+void json_writer::before_value() {
+  if (after_key_) {  // the key already placed the separator
+    after_key_ = false;
+    return;
+  }
+  if (first_.empty()) return;  // top-level value
+  if (!first_.back()) out_.push_back(',');
+  first_.back() = false;
+  newline();
+}
+
+void json_writer::begin_object() {
+  before_value();
+  out_.push_back('{');
+  first_.push_back(true);
+}
+
+void json_writer::end_object() {
+  const bool empty = first_.back();
+  first_.pop_back();
+  if (!empty) newline();
+  out_.push_back('}');
+}
+
+void json_writer::begin_array() {
+  before_value();
+  out_.push_back('[');
+  first_.push_back(true);
+}
+
+void json_writer::end_array() {
+  const bool empty = first_.back();
+  first_.pop_back();
+  if (!empty) newline();
+  out_.push_back(']');
+}
+
+void json_writer::key(std::string_view k) {
+  before_value();
+  append_json_string(out_, k);
+  out_.append(indent_ > 0 ? ": " : ":");
+  after_key_ = true;
+}
+
+void json_writer::value(std::string_view s) {
+  before_value();
+  append_json_string(out_, s);
+}
+
+void json_writer::value(bool b) {
+  before_value();
+  out_.append(b ? "true" : "false");
+}
+
+void json_writer::value(int64_t n) {
+  before_value();
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
+}
+
+void json_writer::value(uint64_t n) {
+  before_value();
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
+}
+
+void json_writer::value(double d) {
+  before_value();
+  if (!std::isfinite(d)) {
+    out_.append("null");
+    return;
+  }
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, d);  // shortest round-trip form
+  out_.append(buf, r.ptr);
+}
+
+void json_writer::null() {
+  before_value();
+  out_.append("null");
+}
+
+void json_writer::raw(std::string_view json_text) {
+  before_value();
+  out_.append(json_text);
+}
+
+}  // namespace preflight

@@ -1,0 +1,1259 @@
+// rules.cpp — stage 5: Laravel rule strings compiled once, checked per row.
+//
+// Compilation does all the string work: it splits rule strings, looks rule names up,
+// parses numbers, resolves other-field names to indexes, folds enum values, compiles
+// regexes and turns literal dates ("today", "2024-01-31") into epoch seconds. What is left
+// for `check_row` is a switch over a flat array of `compiled_rule`s per field; a failure
+// records two integers, and the Laravel message is rendered only when a report asks.
+//
+// Where Laravel's behaviour depends on PHP's loose comparisons in ways nobody relies on,
+// the comment at that spot says what we do instead and why.
+#include "preflight/rules.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "preflight/regex.h"
+
+namespace preflight {
+namespace {
+
+// ───────────────────────────── rule names ─────────────────────────────
+
+struct rule_spec {
+  std::string_view name;
+  rule_kind kind;
+};
+
+constexpr std::array<rule_spec, 36> rule_specs{{
+    {"required", rule_kind::required},
+    {"required_if", rule_kind::required_if},
+    {"required_unless", rule_kind::required_unless},
+    {"required_with", rule_kind::required_with},
+    {"required_with_all", rule_kind::required_with_all},
+    {"required_without", rule_kind::required_without},
+    {"required_without_all", rule_kind::required_without_all},
+    {"prohibited", rule_kind::prohibited},
+    {"nullable", rule_kind::nullable},
+    {"bail", rule_kind::bail},
+    {"present", rule_kind::present},
+    {"filled", rule_kind::filled},
+    {"string", rule_kind::string},
+    {"email", rule_kind::email},
+    {"uuid", rule_kind::uuid},
+    {"integer", rule_kind::integer},
+    {"numeric", rule_kind::numeric},
+    {"boolean", rule_kind::boolean},
+    {"date", rule_kind::date},
+    {"date_format", rule_kind::date_format},
+    {"in", rule_kind::in},
+    {"not_in", rule_kind::not_in},
+    {"max", rule_kind::max},
+    {"min", rule_kind::min},
+    {"between", rule_kind::between},
+    {"size", rule_kind::size},
+    {"digits", rule_kind::digits},
+    {"digits_between", rule_kind::digits_between},
+    {"regex", rule_kind::regex},
+    {"not_regex", rule_kind::not_regex},
+    {"after", rule_kind::after},
+    {"after_or_equal", rule_kind::after_or_equal},
+    {"before", rule_kind::before},
+    {"before_or_equal", rule_kind::before_or_equal},
+    {"date_equals", rule_kind::date_equals},
+    {"distinct", rule_kind::distinct},
+}};
+
+// Laravel's implicit rules run even when the attribute is missing or empty, and a failed
+// implicit rule stops the attribute's remaining rules (Validator::shouldStopValidating).
+constexpr bool is_implicit(rule_kind k) noexcept {
+  switch (k) {
+    case rule_kind::required:
+    case rule_kind::required_if:
+    case rule_kind::required_unless:
+    case rule_kind::required_with:
+    case rule_kind::required_with_all:
+    case rule_kind::required_without:
+    case rule_kind::required_without_all:
+    case rule_kind::prohibited:
+    case rule_kind::present:
+    case rule_kind::filled:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ───────────────────────────── small text helpers ─────────────────────────────
+
+constexpr char fold(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// PHP trim()'s default set: " \t\n\r\0\x0B". Laravel's `required` uses trim($value) === ''.
+constexpr bool is_trim_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\x0B';
+}
+
+bool is_blank_slow(std::string_view v) noexcept {
+  for (const char c : v) {
+    if (!is_trim_space(c)) return false;
+  }
+  return true;
+}
+
+/// Empty, or only PHP trim() whitespace. Every trim character is at most ' ', so one
+/// comparison settles the usual cell.
+inline bool is_blank(std::string_view v) noexcept {
+  return v.empty() || (static_cast<unsigned char>(v.front()) <= ' ' && is_blank_slow(v));
+}
+
+std::string_view trim_ascii(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// PHP str_getcsv(): comma-separated, fields optionally in double quotes with "" inside.
+std::vector<std::string> split_parameters(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (true) {
+    std::string field;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      while (i < text.size()) {
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += text[i++];
+      }
+      // str_getcsv keeps anything between the closing quote and the comma.
+      while (i < text.size() && text[i] != ',') field += text[i++];
+    } else {
+      while (i < text.size() && text[i] != ',') field += text[i++];
+    }
+    out.push_back(std::move(field));
+    if (i >= text.size()) break;
+    ++i;  // the comma
+  }
+  return out;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
+}
+
+// ───────────────────────────── compiled form ─────────────────────────────
+
+/// One value of required_if / required_unless, read every way the check may compare it.
+struct dependent_value {
+  std::string text;
+  int8_t boolean = -1;   // 1 / 0 when the text is one of the type's boolean spellings
+  bool is_null = false;  // the literal "null", which Laravel matches against a missing value
+  bool numeric = false;  // PHP 8 compares two numeric strings as numbers ("1.0" == "1")
+  double number = 0;
+};
+
+// ASCII case folding eight bytes at a time (SWAR): sets bit 0x20 on each byte in 'A'..'Z'.
+// Bytes with the high bit set (UTF-8) are left alone.
+constexpr uint64_t fold8(uint64_t w) noexcept {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const uint64_t x = w & ~highs;
+  const uint64_t at_least_a = x + ones * (0x80 - 'A');  // high bit: byte >= 'A'
+  const uint64_t above_z = x + ones * (0x7F - 'Z');     // high bit: byte > 'Z'
+  const uint64_t upper = at_least_a & ~above_z & ~w & highs;
+  return w | (upper >> 2);
+}
+
+/// A small set of strings looked up without allocating: an open-addressing table keyed by
+/// a hash of the length and three (folded) bytes, so a lookup costs one multiply and,
+/// nearly always, one comparison — done eight bytes at a time against a copy of the item
+/// kept in zero-padded words (folded when the table is case-insensitive). Used for
+/// in / not_in lists and for boolean spellings.
+class string_table {
+ public:
+  /// `items` in order; find() returns the index of the first equal item.
+  void build(const std::vector<std::string>& items, bool fold_case) {
+    fold_ = fold_case;
+    size_t capacity = 4;
+    while (capacity < items.size() * 2) capacity *= 2;
+    slots_.assign(capacity, slot{});
+    mask_ = capacity - 1;
+    for (size_t k = 0; k < items.size(); ++k) {
+      const std::string& item = items[k];
+      if (item.size() > std::numeric_limits<uint32_t>::max() / 2) continue;  // cannot match a cell
+      if (find(item) >= 0) continue;  // a duplicate keeps the first index
+      max_size_ = std::max(max_size_, item.size());
+      slot entry;
+      entry.word_offset = static_cast<uint32_t>(words_.size());
+      entry.length = static_cast<uint32_t>(item.size());
+      entry.index = static_cast<int32_t>(k);
+      for (size_t i = 0; i < item.size(); i += 8) words_.push_back(word_at(item, i));
+      size_t at = hash(item) & mask_;
+      while (slots_[at].index >= 0) at = (at + 1) & mask_;
+      slots_[at] = entry;
+    }
+  }
+
+  [[nodiscard]] int32_t find(std::string_view v) const noexcept {
+    if (v.size() > max_size_ || slots_.empty()) return -1;
+    for (size_t at = hash(v) & mask_;; at = (at + 1) & mask_) {
+      const slot& s = slots_[at];
+      if (s.index < 0) return -1;
+      if (s.length == v.size() && equal_words(v, words_.data() + s.word_offset)) return s.index;
+    }
+  }
+
+ private:
+  struct slot {
+    uint32_t word_offset = 0;
+    uint32_t length = 0;
+    int32_t index = -1;
+  };
+
+  /// Bytes [i, i+8) of v as a word, zero-padded past the end, folded when case-insensitive.
+  [[nodiscard]] uint64_t word_at(std::string_view v, size_t i) const noexcept {
+    const uint64_t w = load_up_to_8(v.data() + i, std::min<size_t>(8, v.size() - i));
+    return fold_ ? fold8(w) : w;
+  }
+
+  // n (1..8) bytes as a zero-padded little-endian word, with fixed-size loads only (a
+  // variable-length memcpy becomes a library call). Two overlapping loads agree on the
+  // bytes they share, so OR-ing them is exact.
+  static uint64_t load_up_to_8(const char* p, size_t n) noexcept {
+    const auto byte = [&](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(p[k])); };
+    if (n == 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      return little_endian(w);
+    }
+    if (n >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      return little_endian(lo) | little_endian(hi) << ((n - 4) * 8);
+    }
+    if (n >= 2) return byte(0) | byte(1) << 8 | byte(n - 1) << ((n - 1) * 8);
+    return n == 1 ? byte(0) : 0;
+  }
+
+  // fold8 and the shifts above think in little-endian byte order, which both targets
+  // (x86-64, WebAssembly) have.
+  static_assert(std::endian::native == std::endian::little, "string_table assumes a little-endian host");
+  static uint64_t little_endian(uint64_t w) noexcept { return w; }
+
+  [[nodiscard]] bool equal_words(std::string_view v, const uint64_t* words) const noexcept {
+    for (size_t i = 0; i < v.size(); i += 8) {
+      if (word_at(v, i) != words[i / 8]) return false;
+    }
+    return true;
+  }
+
+  [[nodiscard]] uint64_t hash(std::string_view v) const noexcept {
+    uint64_t h = v.size();
+    if (!v.empty()) {
+      const auto byte = [&](size_t i) {
+        return static_cast<uint64_t>(static_cast<unsigned char>(fold_ ? fold(v[i]) : v[i]));
+      };
+      h |= byte(0) << 8 | byte(v.size() / 2) << 16 | byte(v.size() - 1) << 24;
+    }
+    return (h * 0x9E3779B97F4A7C15ull) >> 40;
+  }
+
+  std::vector<uint64_t> words_;
+  std::vector<slot> slots_;
+  size_t mask_ = 0;
+  size_t max_size_ = 0;
+  bool fold_ = false;
+};
+
+struct compiled_rule {
+  rule_kind kind = rule_kind::required;
+  bool implicit = false;
+  bool has_other = false;     // after/before…: the parameter names another field
+  uint16_t other = 0;         // required_if/unless, date comparisons: the other field
+  uint32_t list_begin = 0;    // field refs (required_with…) or dependent values (required_if…)
+  uint32_t list_count = 0;
+  double a = 0, b = 0;        // max/min/size/digits (a), between/digits_between (a, b)
+  int64_t date = 0;           // literal date parameter, epoch seconds
+  int32_t aux = -1;           // index of the regex, value set or date format
+};
+
+struct field_plan {
+  uint32_t rule_begin = 0;   // into impl::rules
+  uint32_t check_end = 0;    // rules checked by check_row end here (distinct comes after)
+  uint16_t distinct_index = 0;
+  bool nullable = false;
+  bool bail = false;
+  bool numeric = false;      // has numeric or integer: size rules compare numbers
+  bool boolean = false;      // has boolean: required_if on it compares boolean meanings
+  bool has_implicit = false;
+  bool always_required = false;
+  int32_t date_format = -1;  // the field's own date_format, for its date comparisons
+};
+
+/// Everything compile() produces; rule_set::impl is exactly this.
+struct compiled_tables {
+  const import_type* type = nullptr;
+  laravel_version wording = laravel_version::v10;
+  std::vector<field_plan> fields;
+  std::vector<compiled_rule> rules;
+  std::vector<std::vector<std::string>> params;  // parallel to `rules`: parameters as written
+  std::vector<uint16_t> field_refs;
+  std::vector<dependent_value> dependent_values;
+  std::vector<string_table> sets;
+  std::vector<regex> regexes;
+  std::vector<std::string> date_formats;
+  string_table booleans;             // the type's true spellings, then its false ones
+  size_t boolean_true_count = 0;
+
+  /// 1 or 0 when `v` is one of the type's boolean spellings, else -1.
+  [[nodiscard]] int8_t boolean_meaning(std::string_view v) const noexcept {
+    const int32_t k = booleans.find(v);
+    if (k < 0) return -1;
+    return static_cast<size_t>(k) < boolean_true_count ? int8_t{1} : int8_t{0};
+  }
+};
+
+// ───────────────────────────── per-row checks ─────────────────────────────
+
+/// Read access to a row that tolerates short spans (a missing entry is "not present").
+struct row_view {
+  std::span<const std::string_view> values;
+  std::span<const uint8_t> present;
+
+  [[nodiscard]] bool is_present(size_t f) const noexcept { return f < present.size() && present[f] != 0; }
+  [[nodiscard]] std::string_view value(size_t f) const noexcept {
+    return f < values.size() ? values[f] : std::string_view{};
+  }
+  /// Laravel's validateRequired on field f: present, not null, not whitespace-only.
+  [[nodiscard]] bool filled(size_t f) const noexcept { return is_present(f) && !is_blank(value(f)); }
+};
+
+/// The cell under check, with the parses that several rules share done at most once.
+struct cell {
+  std::string_view value;
+  bool present;
+  bool is_null;
+  int8_t numeric_state = -1;  // -1 unknown, 0 no, 1 yes
+  int8_t date_state = -1;
+  double number = 0;
+  int64_t epoch = 0;
+
+  /// PHP is_numeric, and the number (for size rules).
+  bool numeric() noexcept {
+    if (numeric_state < 0) numeric_state = parse_numeric(value, number) ? 1 : 0;
+    return numeric_state == 1;
+  }
+  /// parse_date (the `date` rule, and date comparisons on a field without date_format).
+  bool date(int64_t& out) noexcept {
+    if (date_state < 0) {
+      date_value d;
+      date_state = parse_date(value, d) == date_error::ok ? 1 : 0;
+      if (date_state) epoch = d.epoch_seconds();
+    }
+    out = epoch;
+    return date_state == 1;
+  }
+};
+
+bool php_equal_strings(std::string_view a, const dependent_value& b) noexcept {
+  if (a == b.text) return true;
+  if (!b.numeric) return false;
+  double x = 0;
+  return parse_numeric(a, x) && x == b.number;
+}
+
+// required_if / required_unless: does the other field's value match one of the rule's
+// values? Laravel (parseDependentRuleParameters) converts the values to booleans when the
+// other field has `boolean`, and to null when the other value is null, then runs in_array.
+// With a CSV string on the other side PHP's loose == makes "false" equal true, so for a
+// boolean field we compare meanings through the type's spellings instead.
+int match_dependent(const compiled_tables& m, const compiled_rule& r, const row_view& row) noexcept {
+  const size_t o = r.other;
+  const std::string_view other = row.value(o);
+  const bool other_null = !row.is_present(o) || other.empty();
+  const bool other_boolean = m.fields[o].boolean;
+  const int8_t other_meaning = other_boolean && !other_null ? m.boolean_meaning(other) : int8_t{-1};
+  for (uint32_t k = 0; k < r.list_count; ++k) {
+    const dependent_value& dv = m.dependent_values[r.list_begin + k];
+    bool hit;
+    if (other_null) {
+      hit = dv.is_null;
+    } else if (other_meaning >= 0 && dv.boolean >= 0) {
+      hit = other_meaning == dv.boolean;
+    } else {
+      hit = php_equal_strings(other, dv);
+    }
+    if (hit) return static_cast<int>(k);
+  }
+  return -1;
+}
+
+// Laravel's checkDateTimeOrder reads with the field's date_format first, then falls back
+// to a general parse; our general parse is the importer's DD/MM/YYYY or ISO.
+bool read_formatted_date(const compiled_tables& m, const field_plan& fp, std::string_view v, int64_t& epoch) noexcept {
+  date_value d;
+  if (fp.date_format < 0 || !parse_date_format(v, m.date_formats[static_cast<size_t>(fp.date_format)], d)) {
+    return false;
+  }
+  epoch = d.epoch_seconds();
+  return true;
+}
+
+bool read_date(const compiled_tables& m, const field_plan& fp, std::string_view v, int64_t& epoch) noexcept {
+  if (read_formatted_date(m, fp, v, epoch)) return true;
+  date_value d;
+  if (parse_date(v, d) != date_error::ok) return false;
+  epoch = d.epoch_seconds();
+  return true;
+}
+
+bool digits_only(std::string_view v) noexcept {
+  for (const char c : v) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// violation::detail of a required_if whose other field was null: Laravel then shows
+// :value as "empty" (getDisplayableValue), whatever the parameter said.
+constexpr uint16_t other_was_null = 0x8000;
+
+bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule& r, cell& c, const row_view& row,
+            uint16_t& detail) noexcept {
+  const std::string_view v = c.value;
+  switch (r.kind) {
+    case rule_kind::required:
+      return c.present && !is_blank(v);
+    case rule_kind::required_if: {
+      if (!row.is_present(r.other)) return true;  // Laravel: `! Arr::has($data, $other)` passes
+      const int hit = match_dependent(m, r, row);
+      if (hit < 0) return true;
+      detail = static_cast<uint16_t>(hit);
+      if (row.value(r.other).empty()) detail = static_cast<uint16_t>(detail | other_was_null);
+      return c.present && !is_blank(v);
+    }
+    case rule_kind::required_unless:
+      return match_dependent(m, r, row) >= 0 || (c.present && !is_blank(v));
+    case rule_kind::required_with:
+    case rule_kind::required_with_all:
+    case rule_kind::required_without:
+    case rule_kind::required_without_all: {
+      uint32_t filled = 0;
+      for (uint32_t k = 0; k < r.list_count; ++k) filled += row.filled(m.field_refs[r.list_begin + k]) ? 1U : 0U;
+      bool needed = false;
+      switch (r.kind) {
+        case rule_kind::required_with: needed = filled > 0; break;
+        case rule_kind::required_with_all: needed = filled == r.list_count; break;
+        case rule_kind::required_without: needed = filled < r.list_count; break;
+        default: needed = filled == 0; break;
+      }
+      return !needed || (c.present && !is_blank(v));
+    }
+    case rule_kind::prohibited:
+      return !(c.present && !is_blank(v));
+    case rule_kind::present:
+      return c.present;
+    case rule_kind::filled:
+      return !c.present || !is_blank(v);
+    case rule_kind::nullable:
+    case rule_kind::bail:
+    case rule_kind::distinct:
+      return true;
+    // From here on the rule runs only on a present value (null when not nullable).
+    case rule_kind::string:
+      return !c.is_null;
+    case rule_kind::email:
+      return !c.is_null && is_email(v);
+    case rule_kind::uuid:
+      return is_uuid(v);
+    case rule_kind::integer: {
+      int64_t n = 0;
+      if (!parse_integer(v, n)) return false;
+      // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
+      // trim differently) are the same number for is_numeric: spare the size rules a parse.
+      if (c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
+          static_cast<unsigned char>(v.back()) > ' ') {
+        c.numeric_state = 1;
+        c.number = static_cast<double>(n);
+      }
+      return true;
+    }
+    case rule_kind::numeric:
+      return c.numeric();
+    case rule_kind::boolean:
+      return !c.is_null && m.boolean_meaning(v) >= 0;
+    case rule_kind::date: {
+      int64_t ignored = 0;
+      return c.date(ignored);
+    }
+    case rule_kind::date_format: {
+      date_value d;
+      return !c.is_null && parse_date_format(v, m.date_formats[static_cast<size_t>(r.aux)], d);
+    }
+    case rule_kind::in:
+      // (string) null is '' in Laravel, which no real list contains.
+      return m.sets[static_cast<size_t>(r.aux)].find(v) >= 0;
+    case rule_kind::not_in:
+      return m.sets[static_cast<size_t>(r.aux)].find(v) < 0;
+    case rule_kind::max:
+    case rule_kind::min:
+    case rule_kind::between:
+    case rule_kind::size: {
+      // Laravel's getSize: the number itself when the field is numeric and the value is a
+      // number, else the length in characters (mb_strlen; null counts as 0).
+      double size;
+      if (fp.numeric && c.numeric()) {
+        size = c.number;
+      } else if (r.kind == rule_kind::max && static_cast<double>(v.size()) <= r.a) {
+        return true;  // code points never outnumber bytes: skip counting
+      } else {
+        size = static_cast<double>(utf8_length(v));
+      }
+      switch (r.kind) {
+        case rule_kind::max: return size <= r.a;
+        case rule_kind::min: return size >= r.a;
+        case rule_kind::between: return size >= r.a && size <= r.b;
+        default: return size == r.a;
+      }
+    }
+    case rule_kind::digits:
+      return digits_only(v) && static_cast<double>(v.size()) == r.a;
+    case rule_kind::digits_between:
+      return digits_only(v) && static_cast<double>(v.size()) >= r.a && static_cast<double>(v.size()) <= r.b;
+    case rule_kind::regex:
+    case rule_kind::not_regex: {
+      if (c.is_null) return false;  // Laravel: neither a string nor a number
+      bool too_complex = false;
+      const bool found = m.regexes[static_cast<size_t>(r.aux)].search(v, &too_complex);
+      // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
+      // `false < 1` passes not_regex. We keep both outcomes.
+      if (too_complex) return r.kind == rule_kind::not_regex;
+      return r.kind == rule_kind::regex ? found : !found;
+    }
+    case rule_kind::after:
+    case rule_kind::after_or_equal:
+    case rule_kind::before:
+    case rule_kind::before_or_equal:
+    case rule_kind::date_equals: {
+      int64_t mine = 0, theirs = r.date;
+      // A value that is not a date fails the comparison. (PHP would compare a failed parse,
+      // null, with a timestamp as booleans, so `before` would pass on "abc"; that accident
+      // is not worth copying: the field carries `date` in practice.)
+      if (c.is_null || !(read_formatted_date(m, fp, v, mine) || c.date(mine))) return false;
+      if (r.has_other) {
+        // The other field's value being empty or unreadable makes the comparison
+        // meaningless in PHP (a failed strtotime); rather than guess, the rule passes and
+        // that field's own rules report its value.
+        const std::string_view other = row.value(r.other);
+        if (!row.is_present(r.other) || is_blank(other)) return true;
+        if (!read_date(m, fp, other, theirs)) return true;
+      }
+      switch (r.kind) {
+        case rule_kind::after: return mine > theirs;
+        case rule_kind::after_or_equal: return mine >= theirs;
+        case rule_kind::before: return mine < theirs;
+        case rule_kind::before_or_equal: return mine <= theirs;
+        default: return mine == theirs;
+      }
+    }
+  }
+  return true;
+}
+
+// ───────────────────────────── messages ─────────────────────────────
+
+struct wording_pair {
+  std::string_view v9, v10;
+};
+
+wording_pair template_for(rule_kind k, bool numeric) noexcept {
+  switch (k) {
+    case rule_kind::required: return {"The :attribute field is required.", "The :attribute field is required."};
+    case rule_kind::required_if:
+      return {"The :attribute field is required when :other is :value.",
+              "The :attribute field is required when :other is :value."};
+    case rule_kind::required_unless:
+      return {"The :attribute field is required unless :other is in :values.",
+              "The :attribute field is required unless :other is in :values."};
+    case rule_kind::required_with:
+      return {"The :attribute field is required when :values is present.",
+              "The :attribute field is required when :values is present."};
+    case rule_kind::required_with_all:
+      return {"The :attribute field is required when :values are present.",
+              "The :attribute field is required when :values are present."};
+    case rule_kind::required_without:
+      return {"The :attribute field is required when :values is not present.",
+              "The :attribute field is required when :values is not present."};
+    case rule_kind::required_without_all:
+      return {"The :attribute field is required when none of :values are present.",
+              "The :attribute field is required when none of :values are present."};
+    case rule_kind::prohibited: return {"The :attribute field is prohibited.", "The :attribute field is prohibited."};
+    case rule_kind::present: return {"The :attribute field must be present.", "The :attribute field must be present."};
+    case rule_kind::filled: return {"The :attribute field must have a value.", "The :attribute field must have a value."};
+    case rule_kind::string: return {"The :attribute must be a string.", "The :attribute field must be a string."};
+    case rule_kind::email:
+      return {"The :attribute must be a valid email address.", "The :attribute field must be a valid email address."};
+    case rule_kind::uuid: return {"The :attribute must be a valid UUID.", "The :attribute field must be a valid UUID."};
+    case rule_kind::integer: return {"The :attribute must be an integer.", "The :attribute field must be an integer."};
+    case rule_kind::numeric: return {"The :attribute must be a number.", "The :attribute field must be a number."};
+    case rule_kind::boolean:
+      return {"The :attribute field must be true or false.", "The :attribute field must be true or false."};
+    case rule_kind::date: return {"The :attribute is not a valid date.", "The :attribute field must be a valid date."};
+    case rule_kind::date_format:
+      return {"The :attribute does not match the format :format.", "The :attribute field must match the format :format."};
+    case rule_kind::in:
+    case rule_kind::not_in: return {"The selected :attribute is invalid.", "The selected :attribute is invalid."};
+    case rule_kind::max:
+      return numeric ? wording_pair{"The :attribute must not be greater than :max.",
+                                    "The :attribute field must not be greater than :max."}
+                     : wording_pair{"The :attribute must not be greater than :max characters.",
+                                    "The :attribute field must not be greater than :max characters."};
+    case rule_kind::min:
+      return numeric ? wording_pair{"The :attribute must be at least :min.", "The :attribute field must be at least :min."}
+                     : wording_pair{"The :attribute must be at least :min characters.",
+                                    "The :attribute field must be at least :min characters."};
+    case rule_kind::between:
+      return numeric ? wording_pair{"The :attribute must be between :min and :max.",
+                                    "The :attribute field must be between :min and :max."}
+                     : wording_pair{"The :attribute must be between :min and :max characters.",
+                                    "The :attribute field must be between :min and :max characters."};
+    case rule_kind::size:
+      return numeric ? wording_pair{"The :attribute must be :size.", "The :attribute field must be :size."}
+                     : wording_pair{"The :attribute must be :size characters.",
+                                    "The :attribute field must be :size characters."};
+    case rule_kind::digits:
+      return {"The :attribute must be :digits digits.", "The :attribute field must be :digits digits."};
+    case rule_kind::digits_between:
+      return {"The :attribute must be between :min and :max digits.",
+              "The :attribute field must be between :min and :max digits."};
+    case rule_kind::regex:
+    case rule_kind::not_regex: return {"The :attribute format is invalid.", "The :attribute field format is invalid."};
+    case rule_kind::after:
+      return {"The :attribute must be a date after :date.", "The :attribute field must be a date after :date."};
+    case rule_kind::after_or_equal:
+      return {"The :attribute must be a date after or equal to :date.",
+              "The :attribute field must be a date after or equal to :date."};
+    case rule_kind::before:
+      return {"The :attribute must be a date before :date.", "The :attribute field must be a date before :date."};
+    case rule_kind::before_or_equal:
+      return {"The :attribute must be a date before or equal to :date.",
+              "The :attribute field must be a date before or equal to :date."};
+    case rule_kind::date_equals:
+      return {"The :attribute must be a date equal to :date.", "The :attribute field must be a date equal to :date."};
+    case rule_kind::distinct:
+      return {"The :attribute field has a duplicate value.", "The :attribute field has a duplicate value."};
+    case rule_kind::nullable:
+    case rule_kind::bail: break;
+  }
+  return {"The :attribute is invalid.", "The :attribute field is invalid."};
+}
+
+struct placeholder {
+  std::string_view name;  // without the colon
+  std::string value;
+};
+
+// One left-to-right pass: a replaced value is never scanned again, so an attribute that
+// happens to contain ":min" stays as it is.
+std::string render(std::string_view tmpl, std::span<const placeholder> subs) {
+  std::string out;
+  out.reserve(tmpl.size() + 32);
+  size_t i = 0;
+  while (i < tmpl.size()) {
+    if (tmpl[i] == ':') {
+      size_t j = i + 1;
+      while (j < tmpl.size() && ((tmpl[j] >= 'a' && tmpl[j] <= 'z') || tmpl[j] == '_')) ++j;
+      const std::string_view name = tmpl.substr(i + 1, j - i - 1);
+      const auto hit = std::find_if(subs.begin(), subs.end(), [&](const placeholder& p) { return p.name == name; });
+      if (hit != subs.end()) {
+        out += hit->value;
+        i = j;
+        continue;
+      }
+    }
+    out += tmpl[i++];
+  }
+  return out;
+}
+
+std::string join_display_attributes(std::span<const std::string> names, std::string_view sep) {
+  std::string out;
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (k) out += sep;
+    out += display_attribute(names[k]);
+  }
+  return out;
+}
+
+// ───────────────────────────── compilation ─────────────────────────────
+
+int64_t system_today_epoch() {
+  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<int64_t>(days.time_since_epoch().count()) * 86400;
+}
+
+class compiler {
+ public:
+  compiler(const import_type& type, import_mode mode, const rule_options& options, compiled_tables& out)
+      : type_(type), mode_(mode), options_(options), m_(out) {}
+
+  status run() {
+    if (type_.fields.size() > std::numeric_limits<uint16_t>::max()) {
+      return status::fail(errc::bad_rule, type_.name + ": too many fields");
+    }
+    if (status s = resolve_today(); !s.ok()) return s;
+    m_.type = &type_;
+    m_.wording = options_.wording;
+    std::vector<std::string> spellings = type_.boolean_true;
+    spellings.insert(spellings.end(), type_.boolean_false.begin(), type_.boolean_false.end());
+    m_.boolean_true_count = type_.boolean_true.size();
+    m_.booleans.build(spellings, type_.boolean_case_insensitive);
+
+    // First pass: the per-field flags other fields' rules depend on (a required_if on a
+    // boolean field, a date comparison on a field with date_format).
+    m_.fields.resize(type_.fields.size());
+    for (size_t f = 0; f < type_.fields.size(); ++f) {
+      if (status s = split_field(f); !s.ok()) return s;
+    }
+    for (size_t f = 0; f < type_.fields.size(); ++f) {
+      if (status s = compile_field(f); !s.ok()) return s;
+    }
+    return status::success();
+  }
+
+ private:
+  struct piece {
+    std::string text;  // "max:255", as written (trimmed)
+    std::string_view name;
+    std::vector<std::string> params;
+    bool has_params = false;
+    rule_kind kind = rule_kind::required;
+  };
+
+  status resolve_today() {
+    if (options_.today.empty()) {
+      today_ = system_today_epoch();
+      return status::success();
+    }
+    date_value d;
+    if (parse_date(options_.today, d) != date_error::ok || d.has_time) {
+      return status::fail(errc::invalid_argument,
+                          "rule option \"today\" must be a date such as 2024-01-31, not " + quoted(options_.today));
+    }
+    today_ = d.epoch_seconds();
+    return status::success();
+  }
+
+  status fail(size_t f, std::string what) const {
+    return status::fail(errc::bad_rule, type_.name + ": field " + quoted(type_.fields[f].name) + ": " + what);
+  }
+
+  // Splits field f's rule strings into named pieces and records the field-level flags.
+  status split_field(size_t f) {
+    const field_def& def = type_.fields[f];
+    std::vector<piece>& pieces = pieces_.emplace_back();
+    for (const std::string& element : type_.rules_for(def, mode_)) {
+      const std::string_view e = trim_ascii(element);
+      // A whole element that is a regex keeps its '|' (the array form exists for this).
+      if (e.starts_with("regex:") || e.starts_with("not_regex:")) {
+        if (status s = add_piece(f, e, pieces); !s.ok()) return s;
+        continue;
+      }
+      size_t start = 0;
+      bool after_regex = false;
+      while (start <= e.size()) {
+        size_t bar = e.find('|', start);
+        if (bar == std::string_view::npos) bar = e.size();
+        const std::string_view text = trim_ascii(e.substr(start, bar - start));
+        if (!text.empty()) {
+          if (status s = add_piece(f, text, pieces); !s.ok()) {
+            // "nullable|regex:/^(a|b)$/" splits inside the pattern; say how to write it.
+            if (after_regex) s.message += " (a regex containing | must be an array element of its own)";
+            return s;
+          }
+          after_regex = after_regex || pieces.back().kind == rule_kind::regex ||
+                        pieces.back().kind == rule_kind::not_regex;
+        }
+        start = bar + 1;
+      }
+    }
+    field_plan& fp = m_.fields[f];
+    for (const piece& p : pieces) {
+      switch (p.kind) {
+        case rule_kind::nullable: fp.nullable = true; break;
+        case rule_kind::bail: fp.bail = true; break;
+        case rule_kind::numeric:
+        case rule_kind::integer: fp.numeric = true; break;
+        case rule_kind::boolean: fp.boolean = true; break;
+        case rule_kind::required: fp.always_required = true; break;
+        default: break;
+      }
+      if (is_implicit(p.kind)) fp.has_implicit = true;
+    }
+    return status::success();
+  }
+
+  status add_piece(size_t f, std::string_view text, std::vector<piece>& pieces) {
+    piece p;
+    p.text = std::string(text);
+    const size_t colon = text.find(':');
+    const std::string_view name = trim_ascii(text.substr(0, colon));
+    const auto spec = std::find_if(rule_specs.begin(), rule_specs.end(), [&](const rule_spec& r) { return r.name == name; });
+    if (spec == rule_specs.end()) return fail(f, "unknown rule " + quoted(name));
+    p.kind = spec->kind;
+    p.name = spec->name;
+    if (colon != std::string_view::npos) {
+      p.has_params = true;
+      const std::string_view rest = text.substr(colon + 1);
+      if (p.kind == rule_kind::regex || p.kind == rule_kind::not_regex) {
+        p.params.emplace_back(rest);
+      } else {
+        p.params = split_parameters(rest);
+      }
+    }
+    pieces.push_back(std::move(p));
+    return status::success();
+  }
+
+  status compile_field(size_t f) {
+    const field_def& def = type_.fields[f];
+    field_plan& fp = m_.fields[f];
+    std::vector<piece>& pieces = pieces_[f];
+
+    // The field's date_format (if any) is needed by its date comparisons, whatever the order.
+    for (const piece& p : pieces) {
+      if (p.kind == rule_kind::date_format && p.params.size() == 1) {
+        fp.date_format = static_cast<int32_t>(m_.date_formats.size());
+        m_.date_formats.push_back(p.params[0]);
+        break;
+      }
+    }
+
+    // An enumeration's values are its `in` list: a bare `in` takes them where it stands,
+    // and a field without any in/not_in rule gets one at the end. (List fields hold
+    // several values in one cell, so their values are not a whole-cell `in`.)
+    const bool derive_in = !def.values.empty() && def.type != field_type::list &&
+                           std::none_of(pieces.begin(), pieces.end(), [](const piece& p) {
+                             return p.kind == rule_kind::in || p.kind == rule_kind::not_in;
+                           });
+    if (derive_in) {
+      piece p;
+      p.text = "in";
+      p.name = "in";
+      p.kind = rule_kind::in;
+      pieces.push_back(std::move(p));
+    }
+
+    // check_row stops before the distinct rules (the session raises those: duplicate
+    // keys), so they go last; every field gets one so distinct_violation has an index.
+    std::vector<compiled_rule> checked, distinct;
+    std::vector<std::vector<std::string>> checked_params, distinct_params;
+    bool required_seen = false;
+    for (const piece& p : pieces) {
+      compiled_rule r;
+      if (status s = compile_rule(f, p, r); !s.ok()) return s;
+      // nullable and bail never fail: they live on as the field's flags, and leaving them
+      // out of the list saves check_row a dispatch each. `string` fails only on null, which
+      // never reaches it when the field is nullable or a bare `required` before it has
+      // already stopped the field; then it is dropped too.
+      if (p.kind == rule_kind::nullable || p.kind == rule_kind::bail) continue;
+      if (p.kind == rule_kind::string && !p.has_params && (fp.nullable || required_seen)) continue;
+      required_seen = required_seen || p.kind == rule_kind::required;
+      (r.kind == rule_kind::distinct ? distinct : checked).push_back(r);
+      (r.kind == rule_kind::distinct ? distinct_params : checked_params).push_back(p.params);
+    }
+    if (distinct.empty()) {
+      distinct.emplace_back().kind = rule_kind::distinct;
+      distinct_params.emplace_back();
+    }
+    if (checked.size() + distinct.size() > std::numeric_limits<uint16_t>::max()) return fail(f, "too many rules");
+    fp.rule_begin = static_cast<uint32_t>(m_.rules.size());
+    fp.check_end = fp.rule_begin + static_cast<uint32_t>(checked.size());
+    m_.rules.insert(m_.rules.end(), checked.begin(), checked.end());
+    m_.rules.insert(m_.rules.end(), distinct.begin(), distinct.end());
+    m_.params.insert(m_.params.end(), checked_params.begin(), checked_params.end());
+    m_.params.insert(m_.params.end(), distinct_params.begin(), distinct_params.end());
+    fp.distinct_index = static_cast<uint16_t>(fp.check_end - fp.rule_begin);
+    return status::success();
+  }
+
+  status bad_param(size_t f, const piece& p, std::string_view why) const {
+    return fail(f, "rule " + quoted(p.text) + ": " + std::string(why));
+  }
+
+  status need_params(size_t f, const piece& p, size_t at_least, size_t at_most) const {
+    const size_t n = p.params.size();
+    if (n >= at_least && n <= at_most) return status::success();
+    std::string why = "needs ";
+    if (at_least == at_most) {
+      why += std::to_string(at_least) + (at_least == 1 ? " parameter" : " parameters");
+    } else if (at_most == std::numeric_limits<size_t>::max()) {
+      why += "at least " + std::to_string(at_least) + (at_least == 1 ? " parameter" : " parameters");
+    } else {
+      why += std::to_string(at_least) + " to " + std::to_string(at_most) + " parameters";
+    }
+    return bad_param(f, p, why);
+  }
+
+  status number_param(size_t f, const piece& p, size_t k, bool whole, double& out) const {
+    const std::string& text = p.params[k];
+    if (whole) {
+      int64_t n = 0;
+      if (!parse_integer(text, n) || n < 0) return bad_param(f, p, quoted(text) + " is not a whole number");
+      out = static_cast<double>(n);
+      return status::success();
+    }
+    if (!parse_numeric(text, out)) return bad_param(f, p, quoted(text) + " is not a number");
+    return status::success();
+  }
+
+  status field_param(size_t f, const piece& p, size_t k, uint16_t& out) const {
+    const int idx = type_.find_field(p.params[k]);
+    if (idx < 0) return bad_param(f, p, quoted(p.params[k]) + " is not a field of " + type_.name);
+    out = static_cast<uint16_t>(idx);
+    return status::success();
+  }
+
+  status compile_rule(size_t f, const piece& p, compiled_rule& r) {
+    const size_t any = std::numeric_limits<size_t>::max();
+    r.kind = p.kind;
+    r.implicit = is_implicit(p.kind);
+    switch (p.kind) {
+      case rule_kind::required_if:
+      case rule_kind::required_unless: {
+        if (status s = need_params(f, p, 2, any); !s.ok()) return s;
+        if (status s = field_param(f, p, 0, r.other); !s.ok()) return s;
+        r.list_begin = static_cast<uint32_t>(m_.dependent_values.size());
+        r.list_count = static_cast<uint32_t>(p.params.size() - 1);
+        const bool other_boolean = m_.fields[r.other].boolean;
+        for (size_t k = 1; k < p.params.size(); ++k) {
+          dependent_value dv;
+          dv.text = p.params[k];
+          dv.is_null = dv.text == "null";
+          if (other_boolean) dv.boolean = m_.boolean_meaning(dv.text);
+          dv.numeric = parse_numeric(dv.text, dv.number);
+          m_.dependent_values.push_back(std::move(dv));
+        }
+        break;
+      }
+      case rule_kind::required_with:
+      case rule_kind::required_with_all:
+      case rule_kind::required_without:
+      case rule_kind::required_without_all: {
+        if (status s = need_params(f, p, 1, any); !s.ok()) return s;
+        r.list_begin = static_cast<uint32_t>(m_.field_refs.size());
+        r.list_count = static_cast<uint32_t>(p.params.size());
+        for (size_t k = 0; k < p.params.size(); ++k) {
+          uint16_t idx = 0;
+          if (status s = field_param(f, p, k, idx); !s.ok()) return s;
+          m_.field_refs.push_back(idx);
+        }
+        break;
+      }
+      case rule_kind::max:
+      case rule_kind::min:
+      case rule_kind::size:
+      case rule_kind::digits: {
+        if (status s = need_params(f, p, 1, 1); !s.ok()) return s;
+        if (status s = number_param(f, p, 0, p.kind == rule_kind::digits, r.a); !s.ok()) return s;
+        break;
+      }
+      case rule_kind::between:
+      case rule_kind::digits_between: {
+        if (status s = need_params(f, p, 2, 2); !s.ok()) return s;
+        const bool whole = p.kind == rule_kind::digits_between;
+        if (status s = number_param(f, p, 0, whole, r.a); !s.ok()) return s;
+        if (status s = number_param(f, p, 1, whole, r.b); !s.ok()) return s;
+        if (r.a > r.b) return bad_param(f, p, "the minimum is above the maximum");
+        break;
+      }
+      case rule_kind::after:
+      case rule_kind::after_or_equal:
+      case rule_kind::before:
+      case rule_kind::before_or_equal:
+      case rule_kind::date_equals: {
+        if (status s = need_params(f, p, 1, 1); !s.ok()) return s;
+        if (status s = date_param(f, p, r); !s.ok()) return s;
+        break;
+      }
+      case rule_kind::date_format: {
+        if (status s = need_params(f, p, 1, 1); !s.ok()) return s;
+        if (status s = check_date_format(f, p); !s.ok()) return s;
+        r.aux = static_cast<int32_t>(m_.date_formats.size());
+        m_.date_formats.push_back(p.params[0]);
+        break;
+      }
+      case rule_kind::in:
+      case rule_kind::not_in: {
+        const field_def& def = type_.fields[f];
+        const std::vector<std::string>* members = &p.params;
+        if (!p.has_params) {
+          if (p.kind == rule_kind::not_in || def.values.empty()) {
+            return bad_param(f, p, p.kind == rule_kind::in ? "needs values (the field lists none)" : "needs values");
+          }
+          members = &def.values;
+        }
+        r.aux = static_cast<int32_t>(m_.sets.size());
+        m_.sets.emplace_back().build(*members, def.case_insensitive);
+        break;
+      }
+      case rule_kind::regex:
+      case rule_kind::not_regex: {
+        if (status s = need_params(f, p, 1, 1); !s.ok()) return s;
+        auto compiled = regex::compile(p.params[0]);
+        if (!compiled.ok()) return bad_param(f, p, compiled.error().message);
+        r.aux = static_cast<int32_t>(m_.regexes.size());
+        m_.regexes.push_back(std::move(compiled).value());
+        break;
+      }
+      default:
+        if (p.has_params) return bad_param(f, p, "takes no parameters");
+        break;
+    }
+    return status::success();
+  }
+
+  // A date comparison's parameter: another field, else a literal date (read with the
+  // field's date_format first, as Laravel does), else today / tomorrow / yesterday.
+  status date_param(size_t f, const piece& p, compiled_rule& r) const {
+    const std::string& text = p.params[0];
+    const int idx = type_.find_field(text);
+    if (idx >= 0) {
+      r.has_other = true;
+      r.other = static_cast<uint16_t>(idx);
+      return status::success();
+    }
+    date_value d;
+    const int32_t own_format = m_.fields[f].date_format;
+    if ((own_format >= 0 && parse_date_format(text, m_.date_formats[static_cast<size_t>(own_format)], d)) ||
+        parse_date(text, d) == date_error::ok) {
+      r.date = d.epoch_seconds();
+      return status::success();
+    }
+    if (text == "today") {
+      r.date = today_;
+    } else if (text == "tomorrow") {
+      r.date = today_ + 86400;
+    } else if (text == "yesterday") {
+      r.date = today_ - 86400;
+    } else {
+      return bad_param(f, p, quoted(text) + " is neither a field of " + type_.name +
+                                 " nor a date (DD/MM/YYYY, YYYY-MM-DD, today, tomorrow, yesterday)");
+    }
+    return status::success();
+  }
+
+  // parse_date_format knows d j m n Y y H G h g i s A a D l M F; PHP knows more letters
+  // (U, e, T…), and one of those read as a literal would silently never match.
+  status check_date_format(size_t f, const piece& p) const {
+    constexpr std::string_view supported = "djmnYyHGhgisAaDlMF";
+    const std::string& format = p.params[0];
+    for (size_t i = 0; i < format.size(); ++i) {
+      const char c = format[i];
+      if (c == '\\') {
+        ++i;
+        continue;
+      }
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (letter && supported.find(c) == std::string_view::npos) {
+        return bad_param(f, p, "format character " + quoted(std::string_view(&format[i], 1)) + " is not supported");
+      }
+    }
+    return status::success();
+  }
+
+  const import_type& type_;
+  import_mode mode_;
+  const rule_options& options_;
+  compiled_tables& m_;
+  std::vector<std::vector<piece>> pieces_;
+  int64_t today_ = 0;
+};
+
+}  // namespace
+
+struct rule_set::impl : compiled_tables {};
+
+// ───────────────────────────── public API ─────────────────────────────
+
+const char* rule_name(rule_kind k) noexcept {
+  for (const rule_spec& s : rule_specs) {
+    if (s.kind == k) return s.name.data();  // the names are string literals: NUL-terminated
+  }
+  return "unknown";
+}
+
+result<rule_set> rule_set::compile(const import_type& type, import_mode mode, const rule_options& options) {
+  auto m = std::make_unique<impl>();
+  compiler c(type, mode, options, *m);
+  if (status s = c.run(); !s.ok()) return s;
+  return rule_set(std::move(m));
+}
+
+bool rule_set::check_row(std::span<const std::string_view> values, std::span<const uint8_t> present,
+                         std::vector<violation>& out) const {
+  const impl& m = *impl_;
+  const row_view row{values, present};
+  // Loop invariants in locals: `out.push_back` stores through memory the compiler cannot
+  // prove unrelated, and would otherwise make it reload them for every field.
+  const field_plan* const plans = m.fields.data();
+  const compiled_rule* const rules = m.rules.data();
+  const size_t field_count = m.fields.size();
+  bool row_ok = true;
+  for (size_t f = 0; f < field_count; ++f) {
+    const field_plan& fp = plans[f];
+    if (fp.rule_begin == fp.check_end) continue;
+    const std::string_view value = row.value(f);
+    cell c{value, row.is_present(f), value.empty()};
+    // Laravel runs a non-implicit rule only on a present attribute whose value is not a
+    // whitespace-only string (presentOrRuleIsImplicit), and not null when the attribute is
+    // nullable (isNotNullIfMarkedAsNullable). A null that is not nullable is checked.
+    const bool run_all = c.present && (c.is_null ? !fp.nullable : !is_blank(value));
+    if (!run_all && !fp.has_implicit) continue;
+    for (uint32_t i = fp.rule_begin, end = fp.check_end; i < end; ++i) {
+      const compiled_rule& r = rules[i];
+      if (!run_all && !r.implicit) continue;
+      uint16_t detail = 0;
+      if (passes(m, fp, r, c, row, detail)) continue;
+      out.push_back(violation{static_cast<uint16_t>(f), static_cast<uint16_t>(i - fp.rule_begin), detail});
+      row_ok = false;
+      // `bail` stops at the first failure; a failed implicit rule always stops the field.
+      if (fp.bail || r.implicit) break;
+    }
+  }
+  return row_ok;
+}
+
+std::string rule_set::message(const violation& v) const {
+  const impl& m = *impl_;
+  const field_plan& fp = m.fields[v.field];
+  const size_t index = fp.rule_begin + v.rule_index;
+  const compiled_rule& r = m.rules[index];
+  const std::vector<std::string>& params = m.params[index];
+  const wording_pair pair = template_for(r.kind, fp.numeric);
+  const std::string_view tmpl = m.wording == laravel_version::v9 ? pair.v9 : pair.v10;
+
+  std::array<placeholder, 4> subs;
+  size_t n = 0;
+  subs[n++] = {"attribute", display_attribute(m.type->fields[v.field].name)};
+  const auto param = [&](size_t k) { return k < params.size() ? params[k] : std::string(); };
+  switch (r.kind) {
+    case rule_kind::required_if:
+      subs[n++] = {"other", display_attribute(param(0))};
+      subs[n++] = {"value", (v.detail & other_was_null) ? std::string("empty")
+                                                          : param(static_cast<size_t>(v.detail & ~other_was_null) + 1)};
+      break;
+    case rule_kind::required_unless: {
+      std::string values;
+      for (size_t k = 1; k < params.size(); ++k) {
+        if (k > 1) values += ", ";
+        values += params[k];
+      }
+      subs[n++] = {"other", display_attribute(param(0))};
+      subs[n++] = {"values", std::move(values)};
+      break;
+    }
+    case rule_kind::required_with:
+    case rule_kind::required_with_all:
+    case rule_kind::required_without:
+    case rule_kind::required_without_all:
+      subs[n++] = {"values", join_display_attributes(params, " / ")};
+      break;
+    case rule_kind::max: subs[n++] = {"max", param(0)}; break;
+    case rule_kind::min: subs[n++] = {"min", param(0)}; break;
+    case rule_kind::size: subs[n++] = {"size", param(0)}; break;
+    case rule_kind::digits: subs[n++] = {"digits", param(0)}; break;
+    case rule_kind::between:
+    case rule_kind::digits_between:
+      subs[n++] = {"min", param(0)};
+      subs[n++] = {"max", param(1)};
+      break;
+    case rule_kind::date_format: subs[n++] = {"format", param(0)}; break;
+    case rule_kind::after:
+    case rule_kind::after_or_equal:
+    case rule_kind::before:
+    case rule_kind::before_or_equal:
+    case rule_kind::date_equals:
+      // Laravel's replaceBefore: a parameter strtotime cannot read is taken as an
+      // attribute name and displayed like one.
+      subs[n++] = {"date", r.has_other ? display_attribute(param(0)) : param(0)};
+      break;
+    default: break;
+  }
+  return render(tmpl, std::span<const placeholder>(subs.data(), n));
+}
+
+violation rule_set::distinct_violation(uint16_t field) const {
+  return violation{field, impl_->fields[field].distinct_index, 0};
+}
+
+rule_kind rule_set::kind(const violation& v) const noexcept {
+  return impl_->rules[impl_->fields[v.field].rule_begin + v.rule_index].kind;
+}
+
+bool rule_set::always_required(uint16_t field) const noexcept {
+  return field < impl_->fields.size() && impl_->fields[field].always_required;
+}
+
+bool rule_set::is_numeric(uint16_t field) const noexcept {
+  return field < impl_->fields.size() && impl_->fields[field].numeric;
+}
+
+const import_type& rule_set::type() const noexcept { return *impl_->type; }
+laravel_version rule_set::wording() const noexcept { return impl_->wording; }
+
+rule_set::rule_set(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+rule_set::rule_set(rule_set&&) noexcept = default;
+rule_set& rule_set::operator=(rule_set&&) noexcept = default;
+rule_set::~rule_set() = default;
+
+// Laravel: str_replace('_', ' ', Str::snake($name)). Str::snake leaves an all-lowercase
+// name alone (ctype_lower); otherwise it upper-cases each word's first letter (ucwords),
+// drops whitespace, puts '_' before every upper-case letter that follows a character, and
+// lower-cases the result. So "dateOfBirth" and "Date of birth" both give "date of birth".
+std::string display_attribute(std::string_view name) {
+  const bool all_lower = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  std::string out;
+  if (all_lower) {
+    out = std::string(name);
+  } else {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    std::string words;  // ucwords, then whitespace removed
+    bool word_start = true;
+    for (const char c : name) {
+      if (is_space(c)) {
+        word_start = true;
+        continue;
+      }
+      words += (word_start && c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      word_start = false;
+    }
+    out.reserve(words.size() + 8);
+    for (size_t i = 0; i < words.size(); ++i) {
+      const char c = words[i];
+      if (i > 0 && c >= 'A' && c <= 'Z') out += '_';
+      out += fold(c);
+    }
+  }
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+}  // namespace preflight

@@ -1,0 +1,596 @@
+// values.cpp — leaf parsers for cell values (see values.h for the contract of each).
+//
+// Every function here is a straight scan over the bytes of a string_view: no allocation,
+// no locale, no exceptions. Where PHP and a convenient library disagree (fast_float
+// accepts "inf" and rejects a leading '+', PHP the opposite), the syntax is checked here
+// first and the library only converts text already known to be valid.
+#include "preflight/values.h"
+
+#include <fast_float/fast_float.h>
+
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <system_error>
+
+namespace preflight {
+namespace {
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_hex(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// PHP's is_numeric whitespace: " \t\n\r\v\f".
+constexpr bool is_php_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+// filter_var's trim set (php_filter_int): space, \t, \r, \v, \0, \n — no \f.
+constexpr bool is_filter_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\0';
+}
+
+template <class Pred>
+constexpr std::string_view trim_if(std::string_view s, Pred pred) noexcept {
+  size_t b = 0, e = s.size();
+  while (b < e && pred(s[b])) ++b;
+  while (e > b && pred(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+constexpr bool is_leap(int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr int days_in_month(int64_t y, int m) noexcept {
+  constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return (m == 2 && is_leap(y)) ? 29 : days[static_cast<size_t>(m - 1)];
+}
+
+// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
+constexpr int64_t days_from_civil(int64_t y, int m, int d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (m + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// 0 = Sunday … 6 = Saturday (PHP's "w").
+constexpr int weekday(int64_t y, int m, int d) noexcept {
+  const int64_t days = days_from_civil(y, m, d);  // 1970-01-01 was a Thursday (4)
+  return static_cast<int>(((days % 7) + 7 + 4) % 7);
+}
+
+// Reads 1..max_digits digits at s[i]; returns the count read (0 = none).
+size_t read_digits(std::string_view s, size_t i, size_t max_digits, int& value) noexcept {
+  size_t n = 0;
+  value = 0;
+  while (i + n < s.size() && n < max_digits && is_digit(s[i + n])) {
+    value = value * 10 + (s[i + n] - '0');
+    ++n;
+  }
+  return n;
+}
+
+// " HH:MM[:SS]" or "THH:MM[:SS]" at s[i..]; the whole rest must be the time.
+date_error parse_time_suffix(std::string_view s, size_t i, date_value& out) noexcept {
+  if (i == s.size()) return date_error::ok;
+  if (s[i] != ' ' && s[i] != 'T') return date_error::bad_syntax;
+  ++i;
+  while (s[i - 1] == ' ' && i < s.size() && s[i] == ' ') ++i;  // "01/02/2024  10:00"
+  int h = 0, m = 0, sec = 0;
+  const size_t hn = read_digits(s, i, 2, h);
+  if (hn == 0) return date_error::bad_syntax;
+  i += hn;
+  if (i >= s.size() || s[i] != ':') return date_error::bad_syntax;
+  if (read_digits(s, ++i, 2, m) != 2) return date_error::bad_syntax;
+  i += 2;
+  if (i < s.size()) {
+    if (s[i] != ':' || read_digits(s, ++i, 2, sec) != 2) return date_error::bad_syntax;
+    i += 2;
+  }
+  if (i != s.size()) return date_error::bad_syntax;
+  if (h > 23 || m > 59 || sec > 59) return date_error::impossible_date;
+  out.hour = static_cast<uint8_t>(h);
+  out.minute = static_cast<uint8_t>(m);
+  out.second = static_cast<uint8_t>(sec);
+  out.has_time = true;
+  return date_error::ok;
+}
+
+date_error check_calendar(int year, int month, int day) noexcept {
+  // PHP's checkdate() accepts years 1..32767; four digits give at most 9999.
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
+    return date_error::impossible_date;
+  }
+  return date_error::ok;
+}
+
+constexpr std::array<std::string_view, 7> day_names{"Sunday", "Monday", "Tuesday", "Wednesday",
+                                                    "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 12> month_names{"January", "February", "March",     "April",
+                                                       "May",     "June",     "July",      "August",
+                                                       "September", "October", "November", "December"};
+
+// Matches one of `names` (full or its 3-letter abbreviation) at s[i]; returns its index or -1.
+int match_name(std::string_view s, size_t i, bool abbreviated, const std::string_view* names, size_t count,
+               size_t& consumed) noexcept {
+  for (size_t k = 0; k < count; ++k) {
+    const std::string_view name = abbreviated ? names[k].substr(0, 3) : names[k];
+    if (s.substr(i, name.size()) == name) {
+      consumed = name.size();
+      return static_cast<int>(k);
+    }
+  }
+  return -1;
+}
+
+// A fixed-width field ("d", "m", "H", "i", "s", "y"): exactly `width` digits.
+bool read_fixed(std::string_view s, size_t& i, size_t width, int& value) noexcept {
+  if (read_digits(s, i, width, value) != width) return false;
+  i += width;
+  return true;
+}
+
+// An unpadded field ("j", "n", "G", "g"): 1–2 digits, no leading zero unless the value is 0.
+bool read_unpadded(std::string_view s, size_t& i, int& value) noexcept {
+  const size_t n = read_digits(s, i, 2, value);
+  if (n == 0 || (n == 2 && s[i] == '0')) return false;
+  i += n;
+  return true;
+}
+
+}  // namespace
+
+int64_t date_value::epoch_seconds() const noexcept {
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+date_error parse_date(std::string_view s, date_value& out) noexcept {
+  s = trim_if(s, [](char c) { return c == ' ' || c == '\t'; });
+  if (s.empty()) return date_error::empty;
+  out = date_value{};
+
+  // A bare integer: in a date column that is almost always Excel's serial day number.
+  size_t lead = 0;
+  while (lead < s.size() && is_digit(s[lead])) ++lead;
+  if (lead == s.size()) {
+    if (lead > 7) return date_error::bad_syntax;
+    int serial = 0;
+    read_digits(s, 0, 7, serial);
+    return (serial >= 1 && serial <= 2958465) ? date_error::excel_serial : date_error::bad_syntax;
+  }
+
+  int a = 0, b = 0, c = 0;
+  size_t i = 0;
+  if (lead == 4) {  // ISO: YYYY-MM-DD (month and day may drop the leading zero)
+    read_digits(s, 0, 4, a);
+    i = 4;
+    if (s[i] != '-') return date_error::bad_syntax;
+    const size_t mn = read_digits(s, ++i, 2, b);
+    if (mn == 0) return date_error::bad_syntax;
+    i += mn;
+    if (i >= s.size() || s[i] != '-') return date_error::bad_syntax;
+    const size_t dn = read_digits(s, ++i, 2, c);
+    if (dn == 0) return date_error::bad_syntax;
+    i += dn;
+    if (i < s.size() && is_digit(s[i])) return date_error::bad_syntax;
+    out.year = a;
+    out.month = static_cast<uint8_t>(b);
+    out.day = static_cast<uint8_t>(c);
+  } else if (lead == 1 || lead == 2) {  // DD/MM/YYYY with one separator kind throughout
+    read_digits(s, 0, 2, a);
+    i = lead;
+    const char sep = s[i];
+    if (sep != '/' && sep != '-' && sep != '.') return date_error::bad_syntax;
+    const size_t mn = read_digits(s, ++i, 2, b);
+    if (mn == 0) return date_error::bad_syntax;
+    i += mn;
+    if (i >= s.size() || s[i] != sep) return date_error::bad_syntax;
+    const size_t yn = read_digits(s, ++i, 4, c);
+    i += yn;
+    if (i < s.size() && is_digit(s[i])) return date_error::bad_syntax;
+    if (yn == 2) {
+      // Validate the rest so "01/02/24 garbage" is a syntax error, not a year question.
+      date_value ignored;
+      if (parse_time_suffix(s, i, ignored) == date_error::bad_syntax) return date_error::bad_syntax;
+      return date_error::two_digit_year;
+    }
+    if (yn != 4) return date_error::bad_syntax;
+    out.year = c;
+    out.month = static_cast<uint8_t>(b);
+    out.day = static_cast<uint8_t>(a);
+  } else {
+    return date_error::bad_syntax;
+  }
+
+  const date_error time = parse_time_suffix(s, i, out);
+  if (time != date_error::ok) return time;
+  return check_calendar(out.year, out.month, out.day);
+}
+
+// Laravel's date_format rule is `createFromFormat('!'.$format, $value)` followed by
+// `$date->format($format) == $value`. That round trip makes every field canonical: "d"
+// needs two digits, "M" needs "Jan" and not "jan", an overflowing date (31/02) reformats
+// differently and so fails. We parse the canonical form directly and check the calendar,
+// which gives the same answer without formatting anything. Fields missing from the format
+// take the '!' reset values (1970-01-01 00:00:00).
+bool parse_date_format(std::string_view s, std::string_view php_format, date_value& out) noexcept {
+  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  int weekday_seen = -1;  // D / l
+  int hour_raw = -1;      // as read, before AM/PM
+  bool hour_is_12h = false;
+  int meridian = -1;  // 0 = AM, 1 = PM
+  bool has_time = false;
+  size_t i = 0;
+
+  for (size_t f = 0; f < php_format.size(); ++f) {
+    const char fc = php_format[f];
+    int v = 0;
+    size_t consumed = 0;
+    switch (fc) {
+      case 'd':
+        if (!read_fixed(s, i, 2, v) || v < 1 || v > 31) return false;
+        day = v;
+        break;
+      case 'j':
+        if (!read_unpadded(s, i, v) || v < 1 || v > 31) return false;
+        day = v;
+        break;
+      case 'm':
+        if (!read_fixed(s, i, 2, v) || v < 1 || v > 12) return false;
+        month = v;
+        break;
+      case 'n':
+        if (!read_unpadded(s, i, v) || v < 1 || v > 12) return false;
+        month = v;
+        break;
+      case 'Y':
+        if (!read_fixed(s, i, 4, v)) return false;
+        year = v;
+        break;
+      case 'y':  // PHP: 00–69 → 2000–2069, 70–99 → 1970–1999
+        if (!read_fixed(s, i, 2, v)) return false;
+        year = v < 70 ? 2000 + v : 1900 + v;
+        break;
+      case 'H':
+      case 'G':
+        if (!(fc == 'H' ? read_fixed(s, i, 2, v) : read_unpadded(s, i, v)) || v > 23) return false;
+        hour_raw = v;
+        hour_is_12h = false;
+        has_time = true;
+        break;
+      case 'h':
+      case 'g':
+        if (!(fc == 'h' ? read_fixed(s, i, 2, v) : read_unpadded(s, i, v)) || v < 1 || v > 12) return false;
+        hour_raw = v;
+        hour_is_12h = true;
+        has_time = true;
+        break;
+      case 'i':
+        if (!read_fixed(s, i, 2, v) || v > 59) return false;
+        minute = v;
+        has_time = true;
+        break;
+      case 's':
+        if (!read_fixed(s, i, 2, v) || v > 59) return false;
+        second = v;
+        has_time = true;
+        break;
+      case 'A':
+      case 'a': {
+        const std::string_view am = fc == 'A' ? "AM" : "am", pm = fc == 'A' ? "PM" : "pm";
+        if (s.substr(i, 2) == am) {
+          meridian = 0;
+        } else if (s.substr(i, 2) == pm) {
+          meridian = 1;
+        } else {
+          return false;
+        }
+        i += 2;
+        break;
+      }
+      case 'D':
+      case 'l':
+        weekday_seen = match_name(s, i, fc == 'D', day_names.data(), day_names.size(), consumed);
+        if (weekday_seen < 0) return false;
+        i += consumed;
+        break;
+      case 'M':
+      case 'F':
+        v = match_name(s, i, fc == 'M', month_names.data(), month_names.size(), consumed);
+        if (v < 0) return false;
+        month = v + 1;
+        i += consumed;
+        break;
+      case '\\':  // escaped literal
+        if (++f == php_format.size()) return false;
+        [[fallthrough]];
+      default:
+        if (i >= s.size() || s[i] != php_format[f]) return false;
+        ++i;
+        break;
+    }
+  }
+  if (i != s.size()) return false;
+
+  if (hour_raw >= 0) {
+    hour = hour_raw;
+    if (meridian >= 0) {
+      // timelib refuses a meridian after an hour above 12; otherwise 12 AM is 0, 1 PM is 13.
+      if (hour > 12) return false;
+      if (meridian == 0 && hour == 12) hour = 0;
+      if (meridian == 1 && hour != 12) hour += 12;
+      // A 24-hour field must still print as read ("02" with PM reformats as "14").
+      if (!hour_is_12h && hour != hour_raw) return false;
+    }
+    // Without a meridian a 12-hour "h" is taken as is: "12" is noon and reformats as "12".
+  } else if (meridian >= 0) {
+    return false;  // "A meridian can only come after an hour has been found"
+  }
+
+  if (check_calendar(year, month, day) != date_error::ok) return false;
+  if (weekday_seen >= 0 && weekday_seen != weekday(year, month, day)) return false;
+
+  out = date_value{};
+  out.year = year;
+  out.month = static_cast<uint8_t>(month);
+  out.day = static_cast<uint8_t>(day);
+  out.hour = static_cast<uint8_t>(hour);
+  out.minute = static_cast<uint8_t>(minute);
+  out.second = static_cast<uint8_t>(second);
+  out.has_time = has_time;
+  return true;
+}
+
+namespace {
+
+// SWAR ("SIMD within a register") byte tests, as fast_float does for digits: eight bytes
+// at a time, each result byte's high bit set where the test holds. Bytes must be ASCII.
+constexpr uint64_t ones = 0x0101010101010101ull;
+constexpr uint64_t highs = 0x8080808080808080ull;
+
+constexpr uint64_t bytes_in_range(uint64_t w, uint8_t lo, uint8_t hi) noexcept {
+  const uint64_t at_least_lo = w + ones * static_cast<uint64_t>(0x80 - lo);  // high bit: byte >= lo
+  const uint64_t above_hi = w + ones * static_cast<uint64_t>(0x7F - hi);     // high bit: byte > hi
+  return at_least_lo & ~above_hi & highs;
+}
+
+constexpr bool all_hex(uint64_t w) noexcept {
+  if (w & highs) return false;
+  const uint64_t digits = bytes_in_range(w, '0', '9');
+  const uint64_t letters = bytes_in_range(w | (ones * 0x20), 'a', 'f');
+  return (digits | letters) == highs;
+}
+
+uint64_t load8(const char* p) noexcept {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+uint64_t load4(const char* p) noexcept {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+}  // namespace
+
+bool is_uuid(std::string_view s) noexcept {
+  if (s.size() != 36) return false;
+  const char* p = s.data();
+  if ((p[8] != '-') | (p[13] != '-') | (p[18] != '-') | (p[23] != '-')) return false;
+  // 8-4-4-4-12 hex digits, packed into four 8-byte words (byte order does not matter).
+  return all_hex(load8(p)) && all_hex(load4(p + 9) | (load4(p + 14) << 32)) &&
+         all_hex(load4(p + 19) | (load4(p + 24) << 32)) && all_hex(load8(p + 28));
+}
+
+namespace {
+
+// Byte classes for is_email. atext: RFC 5322 atext plus any byte of a UTF-8 sequence
+// (RFC 6531 allows non-ASCII letters). label: what a domain label may hold.
+constexpr uint8_t atext_class = 1, label_class = 2;
+constexpr std::array<uint8_t, 256> email_classes = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    if (is_alpha(ch) || is_digit(ch) || c >= 0x80) t[static_cast<size_t>(c)] = atext_class | label_class;
+  }
+  for (const char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[static_cast<unsigned char>(c)] |= atext_class;
+  t['-'] |= label_class;
+  return t;
+}();
+
+constexpr bool has_class(char c, uint8_t cls) noexcept { return (email_classes[static_cast<unsigned char>(c)] & cls) != 0; }
+
+// Quoted string: printable ASCII (space included, as RFC 5322 qcontent + FWS) or UTF-8,
+// with \" and \\ pairs. It must be the whole local part.
+bool is_valid_quoted_local(std::string_view local) noexcept {
+  if (local.size() < 2 || local.front() != '"' || local.back() != '"') return false;
+  for (size_t i = 1; i + 1 < local.size(); ++i) {
+    const auto c = static_cast<unsigned char>(local[i]);
+    if (c == '\\') {
+      if (++i + 1 >= local.size()) return false;
+      continue;
+    }
+    if (c == '"' || (c < 0x20) || c == 0x7f) return false;
+  }
+  return true;
+}
+
+bool is_valid_ip_literal(std::string_view body) noexcept {
+  // "[192.0.2.1]" or "[IPv6:2001:db8::1]": checked for shape, not for every RFC 4291 form.
+  if (body.substr(0, 5) == "IPv6:") {
+    body.remove_prefix(5);
+    if (body.empty()) return false;
+    for (const char c : body) {
+      if (!is_hex(c) && c != ':' && c != '.') return false;
+    }
+    return true;
+  }
+  int parts = 0;
+  size_t i = 0;
+  while (i <= body.size()) {
+    int v = 0;
+    const size_t n = read_digits(body, i, 3, v);
+    if (n == 0 || v > 255) return false;
+    i += n;
+    ++parts;
+    if (i == body.size()) break;
+    if (body[i] != '.') return false;
+    ++i;
+  }
+  return parts == 4;
+}
+
+bool is_valid_domain(std::string_view domain) noexcept {
+  if (domain.empty() || domain.size() > 255) return false;
+  if (domain.front() == '[') {
+    return domain.back() == ']' && is_valid_ip_literal(domain.substr(1, domain.size() - 2));
+  }
+  size_t label_start = 0;
+  for (size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      const size_t len = i - label_start;
+      if (len == 0 || len > 63 || domain[label_start] == '-' || domain[i - 1] == '-') return false;
+      label_start = i + 1;
+    } else if (!has_class(domain[i], label_class)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_email(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  if (s.front() == '"') {
+    const size_t at = s.rfind('@');
+    return at != std::string_view::npos && is_valid_quoted_local(s.substr(0, at)) && is_valid_domain(s.substr(at + 1));
+  }
+  // Dot-atom local part, scanned up to the '@' ('@' is not atext, so the scan stops there;
+  // a second '@' later is not a label character, so the domain check refuses it).
+  char prev = '.';
+  size_t i = 0;
+  for (; i < s.size() && s[i] != '@'; ++i) {
+    const char c = s[i];
+    if (c == '.') {
+      if (prev == '.') return false;  // leading or double dot
+    } else if (!has_class(c, atext_class)) {
+      return false;
+    }
+    prev = c;
+  }
+  if (i == 0 || i == s.size() || prev == '.') return false;
+  return is_valid_domain(s.substr(i + 1));
+}
+
+bool parse_integer(std::string_view s, int64_t& out) noexcept {
+  s = trim_if(s, is_filter_space);
+  if (s.empty()) return false;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty() || (s[0] == '0' && s.size() > 1)) return false;
+  // Accumulate as a negative number so INT64_MIN fits.
+  constexpr int64_t min = std::numeric_limits<int64_t>::min();
+  int64_t acc = 0;
+  for (const char c : s) {
+    if (!is_digit(c)) return false;
+    const int d = c - '0';
+    if (acc < (min + d) / 10) return false;
+    acc = acc * 10 - d;
+  }
+  if (!negative) {
+    if (acc == min) return false;
+    acc = -acc;
+  }
+  out = acc;
+  return true;
+}
+
+bool parse_numeric(std::string_view s, double& out) noexcept {
+  s = trim_if(s, is_php_space);
+  if (s.empty()) return false;
+  size_t i = 0;
+  const bool plus = s[0] == '+';
+  if (s[0] == '+' || s[0] == '-') ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits + frac_digits == 0) return false;  // "", ".", "-", "+."
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;  // "1e", "1e+"
+  }
+  if (i != s.size()) return false;
+  // fast_float has no leading '+'; PHP turns overflow into INF, which fast_float also gives.
+  const std::string_view digits = plus ? s.substr(1) : s;
+  double value = 0;
+  const auto r = fast_float::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (r.ptr != digits.data() + digits.size()) return false;
+  out = value;
+  return true;
+}
+
+size_t utf8_length(std::string_view s) noexcept {
+  size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+bool looks_like_scientific_notation(std::string_view s) noexcept {
+  // Excel's display of a long number: mantissa, 'E', a signed exponent ("4.47912E+11").
+  s = trim_if(s, is_php_space);
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t int_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  if (int_digits == 0) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t frac = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac;
+    if (frac == 0) return false;
+  }
+  if (i >= s.size() || to_lower(s[i]) != 'e') return false;
+  ++i;
+  if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return false;
+  ++i;
+  size_t exp_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+  return exp_digits > 0 && i == s.size();
+}
+
+bool looks_like_excel_serial_date(std::string_view s) noexcept {
+  // A serial day number (1 = 1900-01-01 … 2958465 = 9999-12-31), optionally with the
+  // fraction Excel uses for the time of day ("45123.5").
+  s = trim_if(s, is_php_space);
+  size_t i = 0;
+  int64_t serial = 0;
+  while (i < s.size() && is_digit(s[i]) && i < 8) serial = serial * 10 + (s[i++] - '0');
+  if (i == 0 || serial < 1 || serial > 2958465) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t frac = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac;
+    if (frac == 0) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace preflight

@@ -1,0 +1,363 @@
+// test_values.cpp — the leaf parsers, table by table, against the PHP/Laravel behaviour
+// each one mirrors (see values.h).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "preflight/values.h"
+
+using namespace preflight;
+
+namespace {
+
+date_value make_date(int32_t y, int mo, int d, int h = -1, int mi = 0, int s = 0) {
+  date_value v;
+  v.year = y;
+  v.month = static_cast<uint8_t>(mo);
+  v.day = static_cast<uint8_t>(d);
+  if (h >= 0) {
+    v.has_time = true;
+    v.hour = static_cast<uint8_t>(h);
+    v.minute = static_cast<uint8_t>(mi);
+    v.second = static_cast<uint8_t>(s);
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("values.parse_date_accepts_uk_and_iso_forms", "[values]") {
+  struct row {
+    std::string_view text;
+    date_value expected;
+  };
+  const row rows[] = {
+      {"28/06/1999", make_date(1999, 6, 28)},
+      {"1/2/2024", make_date(2024, 2, 1)},
+      {"01-02-2024", make_date(2024, 2, 1)},
+      {"1.2.2024", make_date(2024, 2, 1)},
+      {"2024-02-01", make_date(2024, 2, 1)},
+      {"2024-2-1", make_date(2024, 2, 1)},
+      {"  28/06/1999 ", make_date(1999, 6, 28)},
+      {"29/02/2024", make_date(2024, 2, 29)},
+      {"29/02/2000", make_date(2000, 2, 29)},
+      {"31/12/9999", make_date(9999, 12, 31)},
+      {"28/06/1999 14:05", make_date(1999, 6, 28, 14, 5)},
+      {"28/06/1999 14:05:09", make_date(1999, 6, 28, 14, 5, 9)},
+      {"2024-02-01T09:30", make_date(2024, 2, 1, 9, 30)},
+      {"2024-02-01T09:30:59", make_date(2024, 2, 1, 9, 30, 59)},
+      {"2024-02-01 9:30", make_date(2024, 2, 1, 9, 30)},
+      {"2024-02-01 00:00:00", make_date(2024, 2, 1, 0, 0, 0)},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    date_value got;
+    REQUIRE(parse_date(r.text, got) == date_error::ok);
+    CHECK(got == r.expected);
+  }
+}
+
+TEST_CASE("values.parse_date_rejects_with_reason", "[values]") {
+  struct row {
+    std::string_view text;
+    date_error expected;
+  };
+  const row rows[] = {
+      {"", date_error::empty},
+      {"   ", date_error::empty},
+      {"31/02/2024", date_error::impossible_date},
+      {"29/02/2023", date_error::impossible_date},
+      {"29/02/1900", date_error::impossible_date},
+      {"01/00/2024", date_error::impossible_date},
+      {"01/13/2024", date_error::impossible_date},
+      {"13/13/2000", date_error::impossible_date},
+      {"00/01/2024", date_error::impossible_date},
+      {"2024-13-01", date_error::impossible_date},
+      {"2024-04-31", date_error::impossible_date},
+      {"0000-01-01", date_error::impossible_date},
+      {"01/02/2024 24:00", date_error::impossible_date},
+      {"01/02/2024 12:60", date_error::impossible_date},
+      {"01/02/2024 12:00:60", date_error::impossible_date},
+      {"45123", date_error::excel_serial},
+      {"1", date_error::excel_serial},
+      {"2958465", date_error::excel_serial},
+      {"2958466", date_error::bad_syntax},
+      {"0", date_error::bad_syntax},
+      {"20240101", date_error::bad_syntax},
+      {"01/02/24", date_error::two_digit_year},
+      {"1-2-99", date_error::two_digit_year},
+      {"01/02/24 10:00", date_error::two_digit_year},
+      {"01/02/24x", date_error::bad_syntax},
+      {"01/02-2024", date_error::bad_syntax},
+      {"01/02/202", date_error::bad_syntax},
+      {"01/02/20245", date_error::bad_syntax},
+      {"2024/02/01", date_error::bad_syntax},
+      {"2024-02-01x", date_error::bad_syntax},
+      {"2024-02-011", date_error::bad_syntax},
+      {"001/02/2024", date_error::bad_syntax},
+      {"01/02/2024 10", date_error::bad_syntax},
+      {"01/02/2024 10:0", date_error::bad_syntax},
+      {"01/02/2024 10:00:", date_error::bad_syntax},
+      {"01/02/2024 10:00 pm", date_error::bad_syntax},
+      {"01/02/2024T", date_error::bad_syntax},
+      {"Feb 1 2024", date_error::bad_syntax},
+      {"yesterday", date_error::bad_syntax},
+      {"45123.5", date_error::bad_syntax},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    date_value got;
+    CHECK(parse_date(r.text, got) == r.expected);
+  }
+}
+
+TEST_CASE("values.epoch_seconds", "[values]") {
+  CHECK(make_date(1970, 1, 1).epoch_seconds() == 0);
+  CHECK(make_date(1970, 1, 2).epoch_seconds() == 86400);
+  CHECK(make_date(1969, 12, 31, 23, 59, 59).epoch_seconds() == -1);
+  CHECK(make_date(2000, 3, 1).epoch_seconds() == 951868800);
+  CHECK(make_date(2024, 2, 29, 12, 30, 15).epoch_seconds() == 1709209815);
+  CHECK(make_date(1900, 1, 1).epoch_seconds() == -2208988800);
+}
+
+TEST_CASE("values.parse_date_format_accepts_canonical_values", "[values]") {
+  struct row {
+    std::string_view value, format;
+    date_value expected;
+  };
+  const row rows[] = {
+      {"28/06/1999", "d/m/Y", make_date(1999, 6, 28)},
+      {"2024-02-29", "Y-m-d", make_date(2024, 2, 29)},
+      {"1/2/2024", "j/n/Y", make_date(2024, 2, 1)},
+      {"31/12/24", "d/m/y", make_date(2024, 12, 31)},
+      {"01/01/70", "d/m/y", make_date(1970, 1, 1)},
+      {"01/01/69", "d/m/y", make_date(2069, 1, 1)},
+      {"2024-02-01 14:05:09", "Y-m-d H:i:s", make_date(2024, 2, 1, 14, 5, 9)},
+      {"2024-02-01 9:05", "Y-m-d G:i", make_date(2024, 2, 1, 9, 5)},
+      {"2024-02-01 02:05 PM", "Y-m-d h:i A", make_date(2024, 2, 1, 14, 5)},
+      {"2024-02-01 12:05 am", "Y-m-d h:i a", make_date(2024, 2, 1, 0, 5)},
+      {"2024-02-01 12:05 PM", "Y-m-d g:i A", make_date(2024, 2, 1, 12, 5)},
+      {"2024-02-01 02:05 AM", "Y-m-d H:i A", make_date(2024, 2, 1, 2, 5)},
+      {"Thu, 01 Feb 2024", "D, d M Y", make_date(2024, 2, 1)},
+      {"Thursday 1 February 2024", "l j F Y", make_date(2024, 2, 1)},
+      {"2024", "Y", make_date(2024, 1, 1)},
+      {"31", "d", make_date(1970, 1, 31)},
+      {"14:05", "H:i", make_date(1970, 1, 1, 14, 5)},
+      {"2024T01", "Y\\Tm", make_date(2024, 1, 1)},
+  };
+  for (const auto& r : rows) {
+    INFO(r.value << " / " << r.format);
+    date_value got;
+    REQUIRE(parse_date_format(r.value, r.format, got));
+    CHECK(got == r.expected);
+  }
+}
+
+TEST_CASE("values.parse_date_format_is_strict", "[values]") {
+  struct row {
+    std::string_view value, format;
+  };
+  const row rows[] = {
+      {"1/2/2024", "d/m/Y"},         // d and m need two digits
+      {"01/02/2024", "j/n/Y"},       // j and n have no leading zero
+      {"31/02/2024", "d/m/Y"},       // impossible
+      {"29/02/2023", "d/m/Y"},
+      {"29/02", "d/m"},              // year 1970 (reset) is not leap
+      {"00/02/2024", "d/m/Y"},
+      {"01/13/2024", "d/m/Y"},
+      {"2024-02-01", "d/m/Y"},
+      {"2024-02-01 ", "Y-m-d"},      // trailing text
+      {" 2024-02-01", "Y-m-d"},
+      {"2024-02-0", "Y-m-d"},
+      {"24-02-01", "Y-m-d"},
+      {"24:00", "H:i"},
+      {"12:60", "H:i"},
+      {"00:05 AM", "h:i A"},         // h is 01–12
+      {"02:05 pm", "h:i A"},         // A is upper case
+      {"02:05 PM", "H:i A"},         // reformats as 14
+      {"13:05 PM", "H:i A"},
+      {"AM", "A"},                   // meridian without an hour
+      {"Mon, 01 Feb 2024", "D, d M Y"},  // 2024-02-01 is a Thursday
+      {"Thu, 01 feb 2024", "D, d M Y"},
+      {"", "Y-m-d"},
+      {"2024", "Y-m-d"},
+      {"2024-01", "Y\\-m\\"},        // dangling escape
+  };
+  for (const auto& r : rows) {
+    INFO(r.value << " / " << r.format);
+    date_value got;
+    CHECK_FALSE(parse_date_format(r.value, r.format, got));
+  }
+}
+
+TEST_CASE("values.is_uuid", "[values]") {
+  CHECK(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
+  CHECK(is_uuid("123E4567-E89B-12D3-A456-426614174000"));
+  CHECK(is_uuid("00000000-0000-0000-0000-000000000000"));
+  CHECK_FALSE(is_uuid(""));
+  CHECK_FALSE(is_uuid("123e4567e89b12d3a456426614174000"));
+  CHECK_FALSE(is_uuid("123e4567-e89b-12d3-a456-42661417400"));
+  CHECK_FALSE(is_uuid("123e4567-e89b-12d3-a456-4266141740000"));
+  CHECK_FALSE(is_uuid("123e4567-e89b-12d3-a456-42661417400g"));
+  CHECK_FALSE(is_uuid("123e4567-e89b-12d3-a456_426614174000"));
+  CHECK_FALSE(is_uuid(" 123e4567-e89b-12d3-a456-426614174000"));
+  CHECK_FALSE(is_uuid("{123e4567-e89b-12d3-a456-426614174000}"));
+}
+
+TEST_CASE("values.is_email", "[values]") {
+  const std::string_view good[] = {
+      "jane@example.com",
+      "jane.doe+tag@mail.example.co.uk",
+      "j@e.c",
+      "user@localhost",
+      "o'brien@example.ie",
+      "!#$%&'*+-/=?^_`{|}~@example.com",
+      "\"john doe\"@example.com",
+      "\"a@b\"@example.com",
+      "\"quote\\\"d\"@example.com",
+      "jane@[192.0.2.1]",
+      "jane@[IPv6:2001:db8::1]",
+      "jos\xC3\xA9@exampl\xC3\xA9.fr",
+      "jane@sub-domain.example.com",
+      "1234@123.456",
+  };
+  for (auto e : good) {
+    INFO(e);
+    CHECK(is_email(e));
+  }
+  const std::string_view bad[] = {
+      "",
+      "jane",
+      "@example.com",
+      "jane@",
+      "jane@@example.com",
+      "ja@ne@example.com",
+      "jane doe@example.com",
+      " jane@example.com",
+      "jane@example.com ",
+      ".jane@example.com",
+      "jane.@example.com",
+      "ja..ne@example.com",
+      "jane@example..com",
+      "jane@.example.com",
+      "jane@example.com.",
+      "jane@-example.com",
+      "jane@example-.com",
+      "jane@exa_mple.com",
+      "jane@exa mple.com",
+      "jane(comment)@example.com",
+      "\"unterminated@example.com",
+      "jane@[192.0.2.256]",
+      "jane@[192.0.2]",
+      "jane@[]",
+      "jane,doe@example.com",
+  };
+  for (auto e : bad) {
+    INFO(e);
+    CHECK_FALSE(is_email(e));
+  }
+  // A 64-character label is too long; 63 is fine.
+  const std::string label63(63, 'a'), label64(64, 'a');
+  CHECK(is_email("x@" + label63 + ".com"));
+  CHECK_FALSE(is_email("x@" + label64 + ".com"));
+}
+
+TEST_CASE("values.parse_integer_is_filter_validate_int", "[values]") {
+  struct row {
+    std::string_view text;
+    int64_t expected;
+  };
+  const row good[] = {
+      {"0", 0},
+      {"+0", 0},
+      {"-0", 0},
+      {"7", 7},
+      {"-7", -7},
+      {"+42", 42},
+      {" 42 ", 42},
+      {"\t42\n", 42},
+      {"9223372036854775807", std::numeric_limits<int64_t>::max()},
+      {"-9223372036854775808", std::numeric_limits<int64_t>::min()},
+  };
+  for (const auto& r : good) {
+    INFO(r.text);
+    int64_t got = 123;
+    REQUIRE(parse_integer(r.text, got));
+    CHECK(got == r.expected);
+  }
+  const std::string_view bad[] = {
+      "", " ", "+", "-", "00", "01", "-01", "+007", "1.0", "1e3", "1,000", "1 000", "0x1A",
+      "9223372036854775808", "-9223372036854775809", "99999999999999999999", "abc", "12a", "--1", "\f1",
+  };
+  for (auto b : bad) {
+    INFO(b);
+    int64_t got = 123;
+    CHECK_FALSE(parse_integer(b, got));
+    CHECK(got == 123);
+  }
+}
+
+TEST_CASE("values.parse_numeric_is_php8_is_numeric", "[values]") {
+  struct row {
+    std::string_view text;
+    double expected;
+  };
+  const row good[] = {
+      {"1", 1},      {" 1", 1},          {"1 ", 1},        {"\t\n1.5\f\v", 1.5}, {".5", 0.5},
+      {"5.", 5},     {"-.5", -0.5},      {"+.5", 0.5},     {"1e3", 1000},        {"1E3", 1000},
+      {"-1.5E-3", -0.0015}, {"1.e3", 1000}, {"+7", 7},     {"007", 7},           {"0", 0},
+      {"123456789012345678901234567890", 1.2345678901234568e29},
+  };
+  for (const auto& r : good) {
+    INFO(r.text);
+    double got = -1;
+    REQUIRE(parse_numeric(r.text, got));
+    CHECK(got == Approx(r.expected));
+  }
+  double big = 0;
+  REQUIRE(parse_numeric("1e999", big));
+  CHECK(std::isinf(big));
+
+  const std::string_view bad[] = {
+      "", " ", ".", "-", "+", "-.", "1,5", "1,000", "0x1A", "1e", "1e+", "e3", "1.2.3", "1 2",
+      "inf", "NaN", "--1", "+-1", "1_000", "£5", "5%", "1.5e3.2",
+  };
+  for (auto b : bad) {
+    INFO(b);
+    double got = -1;
+    CHECK_FALSE(parse_numeric(b, got));
+  }
+}
+
+TEST_CASE("values.utf8_length_counts_code_points", "[values]") {
+  CHECK(utf8_length("") == 0);
+  CHECK(utf8_length("abc") == 3);
+  CHECK(utf8_length("Jos\xC3\xA9") == 4);              // é: 2 bytes
+  CHECK(utf8_length("\xE2\x82\xAC" "5") == 2);         // €: 3 bytes
+  CHECK(utf8_length("\xF0\x9F\x98\x80") == 1);         // emoji: 4 bytes
+}
+
+TEST_CASE("values.excel_damage_detectors", "[values]") {
+  CHECK(looks_like_scientific_notation("4.47912E+11"));
+  CHECK(looks_like_scientific_notation("4E+11"));
+  CHECK(looks_like_scientific_notation("-1.5e-3"));
+  CHECK_FALSE(looks_like_scientific_notation("1e3"));  // a plain exponent is not Excel's display
+  CHECK_FALSE(looks_like_scientific_notation("447912000000"));
+  CHECK_FALSE(looks_like_scientific_notation("4.E+11"));
+  CHECK_FALSE(looks_like_scientific_notation("E+11"));
+  CHECK_FALSE(looks_like_scientific_notation("4.47912E+"));
+
+  CHECK(looks_like_excel_serial_date("45123"));
+  CHECK(looks_like_excel_serial_date("45123.5"));
+  CHECK(looks_like_excel_serial_date("1"));
+  CHECK_FALSE(looks_like_excel_serial_date("0"));
+  CHECK_FALSE(looks_like_excel_serial_date("2958466"));
+  CHECK_FALSE(looks_like_excel_serial_date("45123."));
+  CHECK_FALSE(looks_like_excel_serial_date("28/06/1999"));
+  CHECK_FALSE(looks_like_excel_serial_date("-45123"));
+  CHECK_FALSE(looks_like_excel_serial_date(""));
+}
