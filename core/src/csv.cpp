@@ -5,12 +5,13 @@
 // - scan() is a small resumable state machine (state_, scan_). Every state can stop at the
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
-// - Stop bytes (delimiter, quote, CR, LF) are found for a 4 KiB window at a time: a bit
-//   mask per 64 bytes (SSE2, SIMD128 on WebAssembly, or portable SWAR), flattened into a list
-//   of positions, as simdjson's stage 1 does. The scanner then steps from stop to stop:
-//   no branch per byte, and no hard-to-predict branch per block.
-// - The common case (plain fields ended by delimiters, a row ended by a line break) runs in
-//   scan_plain_fields(), a tight loop on locals; anything else goes back to scan().
+// - Stop bytes (delimiter, quote, CR, LF) are found with bit masks, 64 bytes a mask, computed
+//   for a 4 KiB window at a time in a branch-free loop (SSE2, or SIMD128 on WebAssembly, or
+//   portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
+//   64 bytes rather than one per field.
+// - The common case (plain fields and simple "quoted" ones, a row ended by a line break)
+//   runs in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
+//   its start, to scan().
 // - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
 // - Fields are string_views written as they are found; push() moves the views of the row in
 //   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
@@ -190,58 +191,37 @@ struct tokenizer::stop_bytes {
   }
 };
 
-namespace {
-
-/// Appends the positions of the set bits of `bits` (offsets from `base`) to out[count...].
-/// As simdjson's bit indexer does, it writes 8 positions whether or not there are that
-/// many (the extra ones land past the end and are ignored): a block with up to 8 stop bytes,
-/// the usual case in CSV, costs no hard-to-predict branch.
-inline void flatten(uint32_t* out, size_t& count, uint32_t base, uint64_t bits) noexcept {
-  const auto found = static_cast<size_t>(std::popcount(bits));
-  uint32_t* o = out + count;
-  for (int k = 0; k < 8; ++k) {
-    o[k] = base + static_cast<uint32_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-  }
-  if (found > 8) {
-    for (size_t k = 8; k < found; ++k) {
-      o[k] = base + static_cast<uint32_t>(std::countr_zero(bits));
-      bits &= bits - 1;
-    }
-  }
-  count += found;
-}
-
-}  // namespace
-
-/// Finds the stop bytes of the window that starts at `from` (stage 1: a branch-free mask of
-/// each 64-byte block, flattened into positions).
+/// Masks the window that starts at `from`: a branch-free loop over 64-byte blocks.
 void tokenizer::fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
   win_base_ = from;
-  win_end_ = from + std::min(n - from, window_bytes);
-  const size_t len = win_end_ - from;
-  uint32_t* out = win_stops_.data();
-  size_t count = 0;
-  size_t k = 0;
-  for (; k + 64 <= len; k += 64) flatten(out, count, static_cast<uint32_t>(k), stops.mask64(b + from + k));
-  if (k < len) flatten(out, count, static_cast<uint32_t>(k), stops.mask_short(b + from + k, len - k));
-  win_count_ = count;
-  win_next_ = 0;
+  win_end_ = from + std::min(n - from, window_blocks * 64);
+  const size_t full = (win_end_ - from) >> 6;
+  for (size_t k = 0; k < full; ++k) win_masks_[k] = stops.mask64(b + from + (k << 6));
+  const size_t tail = (win_end_ - from) & 63;
+  if (tail != 0) win_masks_[full] = stops.mask_short(b + from + (full << 6), tail);
 }
 
-/// The first stop byte at or after `from`, or n. Usually one step from the last answer.
+/// The first stop byte at or after `from` inside the window; npos when the window does not
+/// hold `from` or has no stop byte after it.
+inline size_t tokenizer::next_stop_in_window(size_t from) const noexcept {
+  if (from - win_base_ >= win_end_ - win_base_) return npos;
+  const size_t offset = from - win_base_;
+  size_t k = offset >> 6;
+  uint64_t m = win_masks_[k] & (~uint64_t{0} << (offset & 63));
+  const size_t blocks = (win_end_ - win_base_ + 63) >> 6;
+  while (m == 0) {
+    if (++k == blocks) return npos;
+    m = win_masks_[k];
+  }
+  return win_base_ + (k << 6) + static_cast<size_t>(std::countr_zero(m));
+}
+
+/// The first stop byte at or after `from`, or n.
 inline size_t tokenizer::next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
   for (;;) {
-    if (from - win_base_ < win_end_ - win_base_) {  // from is inside the window
-      const auto offset = static_cast<uint32_t>(from - win_base_);
-      const uint32_t* all = win_stops_.data();
-      size_t k = win_next_;
-      if (k > 0 && all[k - 1] >= offset) k = static_cast<size_t>(std::lower_bound(all, all + k, offset) - all);
-      while (k < win_count_ && all[k] < offset) ++k;
-      win_next_ = k;
-      if (k < win_count_) return win_base_ + all[k];
-      from = win_end_;
-    }
+    const size_t p = next_stop_in_window(from);
+    if (p != npos) return p;
+    if (from - win_base_ < win_end_ - win_base_) from = win_end_;  // none left in the window
     if (from >= n) return n;
     fill_window(b, from, n, stops);
   }
@@ -255,7 +235,6 @@ tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_
   limits_.max_columns = std::max(limits_.max_columns, 1u);
   prefix_left_ = d.skip_bytes;
   fields_.resize(64);
-  win_stops_.resize(window_bytes + 64);  // + room for flatten()'s unconditional writes
 }
 
 void tokenizer::push(std::string_view text) {
@@ -288,6 +267,7 @@ void tokenizer::push(std::string_view text) {
   }
   last_byte_ = text.back();
   win_base_ = win_end_ = 0;  // the masked window may have moved or grown
+  handed_over_ = npos;       // with more bytes, the fast path may get further
 }
 
 void tokenizer::close() { closed_ = true; }
@@ -410,6 +390,9 @@ row_start:
 
 field_start:
   state_ = state::field_start;
+  if (!skipping_ && i != handed_over_) {  // the common case, in a tight loop
+    if (scan_simple_fields(b, i, n, stops)) return scan_result::row_ready;
+  }
   field_start_ = i;
   kind_ = field_kind::plain;
   field_limit_ = plain_limit(i);
@@ -426,10 +409,6 @@ field_start:
 
 unquoted:
   state_ = state::unquoted;
-  if (kind_ == field_kind::plain && !skipping_) {
-    if (scan_plain_fields(b, i, n, stops)) return scan_result::row_ready;
-    if (state_ == state::field_start) goto field_start;
-  }
   for (;;) {
     i = next_stop(b, i, n, stops);
     if (i == n) {
@@ -512,65 +491,69 @@ row_end:
   return scan_result::row_ready;
 }
 
-// The hot loop. From inside a plain field at i, records fields for as long as the next stop
-// byte is a delimiter, and finishes the row at a line break. Anything else (a stray quote,
-// a limit, a field starting with a quote, the buffer end) is left to scan(): then `i` is
-// where scan() goes on, at that stop byte (state unquoted), or at the first byte of the
-// next field (state_ set to field_start). Returns true when it finished a row.
-bool tokenizer::scan_plain_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept {
+// The hot loop: from the start of a field, records simple fields, plain ones and "quoted"
+// ones without "" or line breaks, up to the line break that ends the row. At anything else
+// (a stray quote, "", a line break inside quotes, a limit, too many fields, the buffer
+// end) it hands over the field it is at, from its first byte, to scan(): `i` is then that
+// field's start. Returns true when it finished the row.
+bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
-  const size_t field_room = size_t{limits_.max_field_bytes} + 1;
+  const size_t field_room = size_t{limits_.max_field_bytes} + 1;  // a stop there is too far
+  const size_t row_cap = std::min(row_limit_, n);
   std::string_view* out = fields_.data() + nfields_;
-  size_t start = field_start_;
-  // One compare per field covers the field and row limits, the buffer end and the column
-  // count: each field takes at least one byte, so a stop before start + (fields left) can
-  // never record one field too many. (Leaving early only hands the field to scan().)
-  const size_t fields_left = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
-  const size_t row_cap = std::min({row_limit_, n, start + fields_left});
-  size_t cap = std::min(field_limit_, row_cap);
-  size_t p = next_stop(b, i, n, stops);
-  const uint32_t* window = win_stops_.data();
-  size_t base = win_base_;
-  size_t next = win_next_;
-  size_t count = win_count_;
-  while (p < cap) {
-    const char c = b[p];
-    if (c != delimiter) {
-      if (c == '\n' || c == '\r') {  // the row ends here
-        *out++ = std::string_view(b + start, p - start);
-        nfields_ = static_cast<size_t>(out - fields_.data());
-        win_next_ = next + 1;
-        finish_row(p, line_);
-        end_line_break(p);
-        return true;
-      }
-      break;  // a stray quote
+  std::string_view* const out_end = fields_.data() + field_room_;
+  size_t start = i;
+  // The stop bytes are visited in order: p is the current one. `rest` holds the stop bits
+  // after p in p's 64-byte block, which begins at `block`.
+  size_t p = next_stop(b, start, n, stops);
+  size_t block = 0;
+  uint64_t rest = 0;
+  const auto load_rest = [&] {
+    if (p == n) return;
+    block = p - ((p - win_base_) & 63);
+    rest = win_masks_[(p - win_base_) >> 6] & (~uint64_t{1} << ((p - win_base_) & 63));
+  };
+  const auto next_one = [&] {
+    if (rest != 0) {
+      p = block + static_cast<size_t>(std::countr_zero(rest));
+      rest &= rest - 1;
+    } else {
+      p = next_stop(b, p + 1, n, stops);
+      load_rest();
     }
-    *out++ = std::string_view(b + start, p - start);
+  };
+  load_rest();
+  while (out < out_end) {
+    // p is the first stop byte at or after start.
+    if (p != start || b[p] != quote) {  // unquoted: the field ends at p
+      if (p >= std::min(start + field_room, row_cap) || b[p] == quote) break;
+      *out++ = std::string_view(b + start, p - start);
+    } else {
+      // Quoted: the next stop byte that is not a delimiter must be the closing quote, and
+      // the byte after it a delimiter or a line break.
+      do {
+        next_one();
+      } while (p < n && b[p] == delimiter);
+      const size_t q = p;
+      if (q + 1 >= std::min(start + field_room + 2, row_cap) || b[q] != quote) break;
+      const char after = b[q + 1];
+      if (after != delimiter && after != '\n' && after != '\r') break;
+      *out++ = std::string_view(b + start + 1, q - start - 1);
+      next_one();  // to q + 1
+    }
+    if (b[p] != delimiter) {  // a line break: the row ends here
+      nfields_ = static_cast<size_t>(out - fields_.data());
+      finish_row(p, line_);
+      end_line_break(p);
+      return true;
+    }
     start = p + 1;
-    cap = std::min(start + field_room, row_cap);
-    if (b[start] == quote) {  // a quoted field (b[n] is readable: std::string ends in a NUL)
-      p = start;
-      break;
-    }
-    if (++next < count) {
-      p = base + window[next];
-    } else {  // the window is used up
-      p = next_stop(b, start, n, stops);
-      base = win_base_;
-      next = win_next_;
-      count = win_count_;
-    }
+    next_one();
   }
-  win_next_ = next;
-  // Stopped before a quoted field, or at the buffer end right after a delimiter: the next
-  // field has not begun. (Stopped at an empty field's stop byte for a limit: stay unquoted.)
-  if (p == start && (p == n || b[p] == quote)) state_ = state::field_start;
   nfields_ = static_cast<size_t>(out - fields_.data());
-  field_start_ = start;
-  field_limit_ = plain_limit(start);
-  i = p;
+  handed_over_ = start;
+  i = start;
   return false;
 }
 

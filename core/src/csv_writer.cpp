@@ -6,12 +6,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include "text.h"
 
 namespace preflight {
 
 namespace {
 
-constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+using text::is_blank;
 
 /// Nonzero when some byte of `word` equals the byte repeated in `pattern` (the classic
 /// "has zero byte" test on word ^ pattern; exact, no false positives).

@@ -15,6 +15,7 @@
 #pragma GCC diagnostic ignored "-Wconversion"
 #pragma GCC diagnostic ignored "-Wsign-conversion"
 #include "simdjson.h"
+#include "text.h"
 #pragma GCC diagnostic pop
 
 namespace preflight {
@@ -36,9 +37,7 @@ const char* encoding_name(encoding e) noexcept {
 
 namespace {
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using text::ascii_lower;
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;

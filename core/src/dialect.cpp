@@ -12,6 +12,7 @@
 #include <array>
 #include <charconv>
 #include <vector>
+#include "text.h"
 
 namespace preflight {
 
@@ -39,9 +40,7 @@ constexpr size_t max_header_sample_rows = 20;
 // Only the separators spreadsheets write: ':' would split times and URLs in one-column files.
 constexpr std::array<char, 4> delimiter_candidates{{',', ';', '\t', '|'}};
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using text::ascii_lower;
 
 void append_uint(std::string& out, uint64_t v) {
   char buf[24];

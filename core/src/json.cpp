@@ -5,31 +5,10 @@
 #include <charconv>
 #include <cstdio>
 
+#include "text.h"
+
 namespace preflight {
 
-namespace {
-
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-size_t valid_utf8_sequence(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  uint32_t min_cp = 0;
-  uint32_t cp = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1Fu; min_cp = 0x80; }
-  else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0Fu; min_cp = 0x800; }
-  else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07u; min_cp = 0x10000; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -41,7 +20,8 @@ void append_json_string(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { ++i; continue; }  // plain ASCII: copied in runs
     if (c >= 0x80) {
-      const size_t len = valid_utf8_sequence(s, i);
+      uint32_t cp = 0;
+      const size_t len = text::decode_utf8(s, i, cp);
       if (len != 0) { i += len; continue; }
       flush_run(i);
       out.append("\\ufffd");

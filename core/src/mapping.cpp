@@ -14,6 +14,7 @@
 
 #include "preflight/json.h"
 #include "simdjson.h"
+#include "text.h"
 
 namespace preflight {
 
@@ -22,7 +23,8 @@ namespace {
 // ---------------------------------------------------------------------------------------
 // Text helpers
 
-constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+using text::is_blank;
+using text::in_quotes;
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
 constexpr bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
@@ -30,9 +32,7 @@ constexpr bool is_alpha(char c) noexcept { return is_upper(c) || is_lower(c); }
 constexpr bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-constexpr char to_lower(char c) noexcept {
-  return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-}
+constexpr char to_lower(char c) noexcept { return text::ascii_lower(c); }
 
 std::string_view trim_blanks(std::string_view s) noexcept {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -53,15 +53,6 @@ std::string match_key(std::string_view s) {
   out.reserve(s.size());
   for (char c : s)
     if (!is_blank(c)) out.push_back(to_lower(c));
-  return out;
-}
-
-std::string in_quotes(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
   return out;
 }
 

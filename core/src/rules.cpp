@@ -553,10 +553,14 @@ bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule&
     case rule_kind::before_or_equal:
     case rule_kind::date_equals: {
       int64_t mine = 0, theirs = r.date;
-      // A value that is not a date fails the comparison. (PHP would compare a failed parse,
-      // null, with a timestamp as booleans, so `before` would pass on "abc"; that accident
-      // is not worth copying: the field carries `date` in practice.)
-      if (c.is_null || !(read_formatted_date(m, fp, v, mine) || c.date(mine))) return false;
+      if (c.is_null) return false;  // Laravel: neither a string nor a number
+      if (!(read_formatted_date(m, fp, v, mine) || c.date(mine))) {
+        // As on the server: a value that is not a date parses to null, and PHP compares
+        // null with a timestamp as booleans (false against true). So before and
+        // before_or_equal pass, and the field's `date` rule alone reports the value, while
+        // after, after_or_equal and date_equals fail as well.
+        return r.kind == rule_kind::before || r.kind == rule_kind::before_or_equal;
+      }
       if (r.has_other) {
         // The other field's value being empty or unreadable makes the comparison
         // meaningless in PHP (a failed strtotime); rather than guess, the rule passes and

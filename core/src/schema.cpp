@@ -16,6 +16,7 @@
 #include "embedded_schemas.h"
 #include "preflight/json.h"
 #include "simdjson.h"
+#include "text.h"
 
 namespace preflight {
 
@@ -52,7 +53,7 @@ const char* json_type_name(element_type t) noexcept {
   return "a value";
 }
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using text::ascii_lower;
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;

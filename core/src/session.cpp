@@ -7,8 +7,12 @@
 #include <string>
 
 #include "preflight/reader.h"
+#include "text.h"
 
 namespace preflight {
+
+using text::is_blank;
+using text::in_quotes;
 
 namespace {
 
@@ -64,44 +68,6 @@ class key_set {
   std::vector<uint64_t> slots_;
   size_t size_ = 0;
 };
-
-bool is_blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
-
-/// True when `s` is well-formed UTF-8 (scalar; only used on the rare rows that the
-/// decoder flagged, to find which cell holds the bad bytes).
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) { ++i; continue; }
-    size_t len = 0;
-    uint32_t cp = 0, min_cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1Fu; min_cp = 0x80; }
-    else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0Fu; min_cp = 0x800; }
-    else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07u; min_cp = 0x10000; }
-    else return false;
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-  return out;
-}
 
 std::string hex_byte(uint8_t b) {
   static constexpr char digits[] = "0123456789ABCDEF";
@@ -361,7 +327,7 @@ std::string_view session::impl::column_label(size_t column) const {
 }
 
 std::string session::impl::structural_message(const row_meta& m) const {
-  const std::string column = quoted(column_label(m.problem_column));
+  const std::string column = in_quotes(column_label(m.problem_column));
   switch (m.problem) {
     case row_problem::unterminated_quote:
       return "The quoted value in column " + column + " opened on line " + std::to_string(m.problem_line) +
@@ -404,16 +370,16 @@ void session::impl::check_bytes(const row_meta& m, std::span<const std::string_v
   for (size_t c = 0; c < fields.size(); ++c) {
     const std::string_view cell = fields[c];
     const bool has_nul = cell.find('\0') != std::string_view::npos;
-    const bool bad_utf8 = !valid_utf8(cell);
+    const bool bad_utf8 = !text::is_valid_utf8(cell);
     if (!has_nul && !bad_utf8) continue;
     any = true;
     const int f = c < map.field_of_column.size() ? map.field_of_column[c] : -1;
     std::string message =
-        bad_utf8 ? "The value in column " + quoted(column_label(c)) +
+        bad_utf8 ? "The value in column " + in_quotes(column_label(c)) +
                        " has bytes that are not valid UTF-8 (first bad byte " + hex_byte(first.byte) + " at byte " +
                        std::to_string(first.original_offset) +
                        " of the file); save the file as UTF-8, or choose its real encoding (often windows-1252)."
-                 : "The value in column " + quoted(column_label(c)) + " contains a NUL byte.";
+                 : "The value in column " + in_quotes(column_label(c)) + " contains a NUL byte.";
     if (f >= 0) {
       failures.push_back({type->fields[static_cast<size_t>(f)].name, bad_utf8 ? "encoding" : "nul_byte",
                           std::move(message)});
@@ -442,22 +408,27 @@ void session::impl::warn_row(const row_meta& m, std::span<const std::string_view
     if (static_cast<int>(f) == key_field) continue;  // the key's own rule reports it
     const std::string& name = type->fields[f].name;
     report.add_warning("blank_in_update", name,
-                       "Blank cells in column " + quoted(headers.names[static_cast<size_t>(col)]) +
+                       "Blank cells in column " + in_quotes(headers.names[static_cast<size_t>(col)]) +
                            " will erase the " + display_attribute(name) + " of existing records.",
                        m.line);
   }
 }
 
 void session::impl::fail_row(const row_meta& m, std::span<const std::string_view> fields) {
+  // Messages and the record are only built when the report will read them: past the
+  // first entries, without an error CSV, a failed row costs only its counts.
+  const bool messages = report.wants_messages();
   for (const violation& v : violations)
-    failures.push_back({type->fields[v.field].name, rule_name(rules.kind(v)), rules.message(v)});
+    failures.push_back({type->fields[v.field].name, rule_name(rules.kind(v)), messages ? rules.message(v) : std::string()});
   record.clear();
-  for (size_t f = 0; f < type->fields.size(); ++f) {
-    const int col = map.column_of_field[f];
-    if (col >= 0 && static_cast<size_t>(col) < fields.size())
-      record.emplace_back(type->fields[f].name, fields[static_cast<size_t>(col)]);
-    else if (map.constant_of_field[f] >= 0)
-      record.emplace_back(type->fields[f].name, map.constants[static_cast<size_t>(map.constant_of_field[f])]);
+  if (report.wants_entry()) {
+    for (size_t f = 0; f < type->fields.size(); ++f) {
+      const int col = map.column_of_field[f];
+      if (col >= 0 && static_cast<size_t>(col) < fields.size())
+        record.emplace_back(type->fields[f].name, fields[static_cast<size_t>(col)]);
+      else if (map.constant_of_field[f] >= 0)
+        record.emplace_back(type->fields[f].name, map.constants[static_cast<size_t>(map.constant_of_field[f])]);
+    }
   }
   failed_row row;
   row.line = m.line;

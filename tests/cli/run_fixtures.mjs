@@ -13,6 +13,7 @@
 // 1-byte chunks (small files only) — and every run must give the same bytes: the chunking
 // invariant, end to end. `--update` rewrites the expected files from the one-chunk run
 // (review the diff before committing: the expected files are the specification).
+// Paths inside .args.json are relative to the repository root.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
 const fixturesDir = resolve(here, '../fixtures');
 const cli = resolve(process.argv[2] ?? 'build/native/preflight');
 const update = process.argv.includes('--update');
@@ -51,7 +53,8 @@ function runOnce(fixture, spec, chunkSize, work) {
   }
   args.push('--errors-csv', errorsPath, '--batches', batchesDir, '--batch-rows', String(spec.batchRows ?? 1000));
   args.push('--chunk-size', String(chunkSize), fixture.input);
-  const run = spawnSync(cli, args, { encoding: 'buffer', maxBuffer: 1 << 28 });
+  // From the repository root, so paths in .args.json (--schema tests/fixtures/…) resolve.
+  const run = spawnSync(cli, args, { cwd: repoRoot, encoding: 'buffer', maxBuffer: 1 << 28 });
   const batches = existsSync(batchesDir)
     ? readdirSync(batchesDir).sort().map((f) => readFileSync(join(batchesDir, f), 'latin1')).join('')
     : '';

@@ -286,6 +286,16 @@ TEST_CASE("rules.date_comparisons_with_literals", "[rules]") {
       {"after:2024-01-01", "not a date",
        {"The ref code must be a date after 2024-01-01."},
        {"The ref code field must be a date after 2024-01-01."}},
+      // A value that is not a date: PHP compares null with the timestamp as booleans, so
+      // before/before_or_equal pass (the `date` rule reports it) and the others fail.
+      {"before:2024-01-01", "31/02/2020", {}, {}},
+      {"before_or_equal:2024-01-01", "not a date", {}, {}},
+      {"after_or_equal:2024-01-01", "31/02/2025",
+       {"The ref code must be a date after or equal to 2024-01-01."},
+       {"The ref code field must be a date after or equal to 2024-01-01."}},
+      {"date_equals:2024-01-01", "not a date",
+       {"The ref code must be a date equal to 2024-01-01."},
+       {"The ref code field must be a date equal to 2024-01-01."}},
       // options.today is 2024-06-15 in these tests
       {"before:today", "14/06/2024", {}, {}},
       {"before:today", "15/06/2024",

@@ -114,8 +114,9 @@ class tokenizer {
   struct stop_bytes;
 
   scan_result scan();
-  bool scan_plain_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept;
+  bool scan_simple_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept;
   size_t next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
+  size_t next_stop_in_window(size_t from) const noexcept;
   void fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
   bool finish_input();
   void emit(csv_row& out);
@@ -175,20 +176,18 @@ class tokenizer {
   // The field being scanned.
   size_t field_start_ = 0;     // its first byte (the opening quote for quoted fields)
   size_t field_limit_ = 0;     // first position at which a limit fires (see on_limit)
+  size_t handed_over_ = 0;     // the field start where scan_simple_fields() last gave up
   field_kind kind_ = field_kind::plain;
   uint64_t quote_line_ = 0;    // line where the open quoted field's quote is
   size_t quote_eol_ = 0;       // first line break after that quote (npos: none yet)
 
-  // The stop bytes (delimiter, quote, CR, LF) of a window of up to 4 KiB of buf_,
-  // [win_base_, win_end_), as ascending offsets from win_base_: win_count_ of them in
-  // win_stops_. A pure function of the bytes, so it stays valid until push() changes buf_.
-  // win_next_ is the first one at or after the last position asked for.
-  static constexpr size_t window_bytes = 4096;
+  // The stop-byte masks of a window of up to 4 KiB of buf_, [win_base_, win_end_): bit j of
+  // win_masks_[k] is set when buf_[win_base_ + 64 k + j] is a delimiter, quote, CR or LF.
+  // A pure function of the bytes, so it stays valid until push() changes buf_.
+  static constexpr size_t window_blocks = 64;
   size_t win_base_ = 0;
   size_t win_end_ = 0;
-  std::vector<uint32_t> win_stops_;
-  size_t win_count_ = 0;
-  size_t win_next_ = 0;
+  uint64_t win_masks_[window_blocks] = {};
 };
 
 }  // namespace preflight

@@ -120,6 +120,12 @@ class report_builder {
   void begin_error_csv(std::span<const std::string> headers);
   void add_clean_row();
   void add_failed_row(const failed_row& row);
+  /// Whether the next failed row will become an `errors` entry (its record is then read).
+  [[nodiscard]] bool wants_entry() const noexcept { return s_.errors.size() < options_.max_errors; }
+  /// Whether the next failed row's messages are read at all (an entry, or the error CSV).
+  /// When not, the caller may leave row_failure::message empty: only counts are kept,
+  /// which spares rendering a message for every failed row of a big file.
+  [[nodiscard]] bool wants_messages() const noexcept { return wants_entry() || options_.error_csv; }
   /// Counts a warning, grouped by (code, field); the message of the first one is kept.
   void add_warning(std::string_view code, std::string_view field, std::string_view message, uint64_t line);
   /// Sorts the counts and fills totals; call once at the end.
