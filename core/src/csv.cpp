@@ -9,9 +9,9 @@
 //   for a 4 KiB window at a time in a branch-free loop (SSE2, or SIMD128 on WebAssembly, or
 //   portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
 //   64 bytes rather than one per field.
-// - The common case (plain fields and simple "quoted" ones, a row ended by a line break)
-//   runs in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
-//   its start, to scan().
+// - The common case (well-formed fields, plain or quoted, a row ended by a line break) runs
+//   in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
+//   its start, to scan(), which knows every rule.
 // - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
 // - Fields are string_views written as they are found; push() moves the views of the row in
 //   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
@@ -192,7 +192,8 @@ struct tokenizer::stop_bytes {
 };
 
 /// Masks the window that starts at `from`: a branch-free loop over 64-byte blocks.
-void tokenizer::fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
+void tokenizer::fill_window(const char* b, size_t from, size_t n) noexcept {
+  const stop_bytes stops(dialect_.delimiter.value, dialect_.quote);
   win_base_ = from;
   win_end_ = from + std::min(n - from, window_blocks * 64);
   const size_t full = (win_end_ - from) >> 6;
@@ -217,13 +218,13 @@ inline size_t tokenizer::next_stop_in_window(size_t from) const noexcept {
 }
 
 /// The first stop byte at or after `from`, or n.
-inline size_t tokenizer::next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept {
+inline size_t tokenizer::next_stop(const char* b, size_t from, size_t n) noexcept {
   for (;;) {
     const size_t p = next_stop_in_window(from);
     if (p != npos) return p;
     if (from - win_base_ < win_end_ - win_base_) from = win_end_;  // none left in the window
     if (from >= n) return n;
-    fill_window(b, from, n, stops);
+    fill_window(b, from, n);
   }
 }
 
@@ -234,7 +235,8 @@ tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_
   limits_.max_row_bytes = std::min(limits_.max_row_bytes, max_limit);
   limits_.max_columns = std::max(limits_.max_columns, 1u);
   prefix_left_ = d.skip_bytes;
-  fields_.resize(64);
+  // Enough fields that the hot loop rarely stops for room (it grows when a row needs more).
+  fields_.resize(std::min<size_t>(limits_.max_columns, 1024));
 }
 
 void tokenizer::push(std::string_view text) {
@@ -335,7 +337,6 @@ tokenizer::scan_result tokenizer::scan() {
   const size_t n = buf_.size();
   const char quote = dialect_.quote;
   const char delimiter = dialect_.delimiter.value;
-  const stop_bytes stops(delimiter, quote);
   size_t i = scan_;
   char c = 0;
   // Stops at the buffer end; state_ already says where to pick up.
@@ -391,7 +392,7 @@ row_start:
 field_start:
   state_ = state::field_start;
   if (!skipping_ && i != handed_over_) {  // the common case, in a tight loop
-    if (scan_simple_fields(b, i, n, stops)) return scan_result::row_ready;
+    if (scan_simple_fields(b, i, n)) return scan_result::row_ready;
   }
   field_start_ = i;
   kind_ = field_kind::plain;
@@ -410,7 +411,7 @@ field_start:
 unquoted:
   state_ = state::unquoted;
   for (;;) {
-    i = next_stop(b, i, n, stops);
+    i = next_stop(b, i, n);
     if (i == n) {
       if (i >= field_limit_) on_limit(i, false);  // at most holds the row: no jump
       return suspend(i);
@@ -432,7 +433,7 @@ quoted:
   // Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
   state_ = state::quoted;
   for (;;) {
-    i = next_stop(b, i, n, stops);
+    i = next_stop(b, i, n);
     if (i == n) break;
     c = b[i];
     if (c == quote) break;
@@ -491,58 +492,97 @@ row_end:
   return scan_result::row_ready;
 }
 
-// The hot loop: from the start of a field, records simple fields, plain ones and "quoted"
-// ones without "" or line breaks, up to the line break that ends the row. At anything else
-// (a stray quote, "", a line break inside quotes, a limit, too many fields, the buffer
-// end) it hands over the field it is at, from its first byte, to scan(): `i` is then that
-// field's start. Returns true when it finished the row.
-bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept {
+/// next_stop() for the hot loop, which then walks the block's remaining bits itself: also
+/// returns the stop's block and the stop bits after it. Out of line: it runs about once per
+/// 64 bytes, and the loop stays small.
+__attribute__((noinline)) size_t tokenizer::next_stop_block(const char* b, size_t from, size_t n, size_t& block,
+                                                            uint64_t& rest) noexcept {
+  const size_t p = next_stop(b, from, n);
+  if (p == n) return p;
+  const size_t offset = p - win_base_;
+  block = p - (offset & 63);
+  rest = win_masks_[offset >> 6] & (~uint64_t{1} << (offset & 63));
+  return p;
+}
+
+// The hot loop: from the start of a field, records well-formed fields, plain or quoted, up
+// to the line break that ends the row. At anything else (a stray quote, text after a
+// closing quote, a field or row near a limit, many fields, the buffer end) it hands the
+// field it is at over to scan(), from its first byte: `i` is then that field's start.
+// Returns true when it finished the row.
+bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
-  const size_t field_room = size_t{limits_.max_field_bytes} + 1;  // a stop there is too far
-  const size_t row_cap = std::min(row_limit_, n);
   std::string_view* out = fields_.data() + nfields_;
-  std::string_view* const out_end = fields_.data() + field_room_;
   size_t start = i;
+  // One compare per field stands for every limit: the field and row limits, the buffer
+  // end, and the room for fields (each field takes at least one byte, so a stop before
+  // start + room never records one too many). Stopping early only hands the field to
+  // scan(), which then decides exactly.
+  const size_t room = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
+  const size_t cap = std::min({row_limit_, n, start + limits_.max_field_bytes + 1, start + room});
   // The stop bytes are visited in order: p is the current one. `rest` holds the stop bits
   // after p in p's 64-byte block, which begins at `block`.
-  size_t p = next_stop(b, start, n, stops);
   size_t block = 0;
   uint64_t rest = 0;
-  const auto load_rest = [&] {
-    if (p == n) return;
-    block = p - ((p - win_base_) & 63);
-    rest = win_masks_[(p - win_base_) >> 6] & (~uint64_t{1} << ((p - win_base_) & 63));
-  };
-  const auto next_one = [&] {
-    if (rest != 0) {
+  size_t p = next_stop_block(b, start, n, block, rest);
+  const uint64_t* const masks = win_masks_;
+  const auto next_one = [&]() __attribute__((always_inline)) {
+    if (rest != 0) {  // the next stop in this block
       p = block + static_cast<size_t>(std::countr_zero(rest));
       rest &= rest - 1;
-    } else {
-      p = next_stop(b, p + 1, n, stops);
-      load_rest();
+      return;
     }
+    const size_t next_block = block + 64;  // the first stop of the next block, if it has one
+    if (next_block < win_end_) {
+      const uint64_t m = masks[(next_block - win_base_) >> 6];
+      if (m != 0) {
+        block = next_block;
+        p = next_block + static_cast<size_t>(std::countr_zero(m));
+        rest = m & (m - 1);
+        return;
+      }
+    }
+    p = next_stop_block(b, p + 1, n, block, rest);
   };
-  load_rest();
-  while (out < out_end) {
-    // p is the first stop byte at or after start.
-    if (p != start || b[p] != quote) {  // unquoted: the field ends at p
-      if (p >= std::min(start + field_room, row_cap) || b[p] == quote) break;
-      *out++ = std::string_view(b + start, p - start);
-    } else {
-      // Quoted: the next stop byte that is not a delimiter must be the closing quote, and
-      // the byte after it a delimiter or a line break.
-      do {
+  while (p < cap) {
+    char c = b[p];  // the stop byte that ends the field, unless it is a quote
+    if (c == quote) {
+      if (p != start) break;  // a stray quote inside the field
+      // Quoted: walk the stop bytes after the opening quote. Delimiters are text, line
+      // breaks are text too (counted, committed only if the field is taken), "" is a quote;
+      // the closing quote must be followed by a delimiter or a line break.
+      uint64_t breaks = 0;
+      bool escaped = false;
+      for (;;) {
         next_one();
-      } while (p < n && b[p] == delimiter);
+        if (p >= cap) break;
+        c = b[p];
+        if (c == quote) {
+          if (b[p + 1] != quote) break;  // the closing quote (b[n] is readable: a NUL)
+          escaped = true;
+          next_one();  // past the second quote of ""
+        } else if (c != delimiter && (c == '\r' || b[p - 1] != '\r')) {
+          ++breaks;  // CRLF is one line break
+        }
+      }
       const size_t q = p;
-      if (q + 1 >= std::min(start + field_room + 2, row_cap) || b[q] != quote) break;
-      const char after = b[q + 1];
-      if (after != delimiter && after != '\n' && after != '\r') break;
-      *out++ = std::string_view(b + start + 1, q - start - 1);
+      if (q + 1 >= cap || b[q] != quote) break;
+      c = b[q + 1];
+      if (c != delimiter && c != '\n' && c != '\r') break;
+      if (escaped) {  // unescaped when the row is handed out
+        complex_.push_back(static_cast<uint32_t>(out - fields_.data()));
+        complex_bytes_ += q + 1 - start;
+        *out++ = std::string_view(b + start, q + 1 - start);
+      } else {
+        *out++ = std::string_view(b + start + 1, q - start - 1);
+      }
+      line_ += breaks;
       next_one();  // to q + 1
+    } else {
+      *out++ = std::string_view(b + start, p - start);
     }
-    if (b[p] != delimiter) {  // a line break: the row ends here
+    if (c != delimiter) {  // a line break: the row ends here
       nfields_ = static_cast<size_t>(out - fields_.data());
       finish_row(p, line_);
       end_line_break(p);

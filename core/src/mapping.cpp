@@ -401,12 +401,14 @@ header_set normalize_headers(std::span<const std::string_view> raw) {
     if (trimmed[i].empty()) {
       h.names[i] = unused_name("column_" + column, 0);
       h.warnings.push_back("Column " + column + " has no header; it is named " + in_quotes(h.names[i]) + ".");
+      h.renamed.push_back(i);
     } else if (duplicate_of[i] >= 0) {
       const auto first = static_cast<size_t>(duplicate_of[i]);
       h.names[i] = unused_name(std::string(trimmed[i]), 2);
       h.warnings.push_back("Header " + in_quotes(h.names[first]) + " appears in columns " +
                            number_text(first + 1) + " and " + column + "; column " + column +
                            " is renamed " + in_quotes(h.names[i]) + ".");
+      h.renamed.push_back(i);
     }
   }
   return h;

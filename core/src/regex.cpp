@@ -18,6 +18,7 @@
 #include <cstring>
 #include <utility>
 #include <vector>
+#include "text.h"
 
 namespace preflight {
 
@@ -26,7 +27,9 @@ namespace regex_internal {
 constexpr uint64_t k_step_budget = 1'000'000;     ///< VM steps per search (PHP's backtrack_limit)
 constexpr size_t k_max_instructions = 20'000;     ///< after expanding {m,n} over groups
 constexpr size_t k_max_literal_bytes = 1u << 20;  ///< literal pool, after expansion
-constexpr int k_max_nesting = 250;                ///< PCRE2's default parenthesis nesting limit
+// Parser and code generator recurse once per group level (~1 KB of stack per level). PCRE2
+// allows 250, but Emscripten's default stack is 64 KB, and validation patterns nest 2 or 3 deep.
+constexpr int k_max_nesting = 32;
 constexpr uint32_t k_max_repeat = 65'535;         ///< PCRE's largest number in {m,n}
 constexpr uint32_t k_unbounded = UINT32_MAX;
 constexpr uint32_t k_none = UINT32_MAX;
@@ -100,7 +103,8 @@ struct compiled {
   bool anchored = false;         ///< starts with \A (or ^ without m): try offset 0 only
   bool can_match_empty = false;  ///< some path reaches `match` without consuming
   std::array<uint64_t, 4> first_bytes{};  ///< bytes that can start a match
-  uint32_t prefix_length = 0;    ///< a case-sensitive literal every match starts with
+  uint32_t prefix_offset = 0;    ///< a case-sensitive literal every match starts with
+  uint32_t prefix_length = 0;
 };
 
 }  // namespace regex_internal
@@ -125,7 +129,7 @@ constexpr bool is_word_byte(unsigned char c) noexcept { return is_ascii_alnum(c)
 constexpr unsigned char ascii_lower(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
 }
-constexpr bool is_continuation(unsigned char c) noexcept { return (c & 0xC0u) == 0x80u; }
+using text::is_continuation;
 constexpr int hex_value(unsigned char c) noexcept {
   if (is_digit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -133,26 +137,7 @@ constexpr int hex_value(unsigned char c) noexcept {
   return -1;
 }
 
-/// Length of the valid UTF-8 sequence at s[i] (storing its code point), or 0 when invalid:
-/// overlong forms, surrogates and values past U+10FFFF are invalid, as in PCRE.
-size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) { cp = b0; return 1; }
-  size_t len = 0;
-  uint32_t min_cp = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1Fu; min_cp = 0x80; }
-  else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0Fu; min_cp = 0x800; }
-  else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07u; min_cp = 0x10000; }
-  else return 0;
-  if (s.size() - i < len) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if (!is_continuation(b)) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min_cp || cp > k_max_code_point || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
+using text::decode_utf8;
 
 /// Decodes a sequence already known to be valid (the subject was checked once up front).
 inline size_t decode_valid_utf8(const unsigned char* p, uint32_t& cp) noexcept {
@@ -163,24 +148,7 @@ inline size_t decode_valid_utf8(const unsigned char* p, uint32_t& cp) noexcept {
   return 4;
 }
 
-bool is_valid_utf8(std::string_view s) noexcept {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    // ASCII runs, 8 bytes at a time: cells are mostly ASCII.
-    if (n - i >= 8) {
-      uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
-      if ((word & 0x8080808080808080ull) == 0) { i += 8; continue; }
-    }
-    if (static_cast<unsigned char>(s[i]) < 0x80) { ++i; continue; }
-    uint32_t cp = 0;
-    const size_t len = decode_utf8(s, i, cp);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
+using text::is_valid_utf8;
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -1019,6 +987,11 @@ class parser {
       const unsigned char k2 = peek(2);
       if (k == ':') {
         i_ += 2;
+      } else if (k == ')') {  // (?) sets no options: PCRE accepts it as nothing
+        i_ += 2;
+        node n;
+        n.pos = open;
+        return add(std::move(n));
       } else {
         const char* what = nullptr;
         if (k == '=') what = "lookahead (?=...) is not supported";
@@ -1173,16 +1146,36 @@ class parser {
     }
   }
 
+  /// The end of a POSIX-class-like item [:...:] [.....] [=...=] starting at `at` (the
+  /// '['), or npos: PCRE's own test (check_posix_syntax), so we refuse what it refuses.
+  [[nodiscard]] size_t posix_syntax_end(size_t at) const {
+    if (at + 1 >= p_.size()) return std::string_view::npos;
+    const char terminator = p_[at + 1];
+    if (terminator != ':' && terminator != '.' && terminator != '=') return std::string_view::npos;
+    for (size_t j = at + 2; j < p_.size(); ++j) {
+      const char c = p_[j];
+      const char next = j + 1 < p_.size() ? p_[j + 1] : '\0';
+      if (c == '\\' && (next == ']' || next == '\\')) ++j;
+      else if ((c == '[' && next == terminator) || c == ']') return std::string_view::npos;
+      else if (c == terminator && next == ']') return j + 2;
+    }
+    return std::string_view::npos;
+  }
+
   /// At '[' inside a class: a POSIX class [:name:] adds its ranges and returns 1; 0 when the
-  /// '[' is an ordinary character; -1 on an unknown name.
+  /// '[' is an ordinary character; -1 on an error.
   int parse_posix_class(std::vector<cp_range>& ranges) {
-    if (peek(1) != ':') return 0;
+    const size_t end = posix_syntax_end(i_);
+    if (end == std::string_view::npos) return 0;
+    if (p_[i_ + 1] != ':') {
+      fail(i_, "POSIX collating elements [. .] and [= =] are not supported");
+      return -1;
+    }
     size_t j = i_ + 2;
-    const bool negated = j < p_.size() && p_[j] == '^';
+    const bool negated = p_[j] == '^';
     if (negated) ++j;
     const size_t name_start = j;
-    while (j < p_.size() && is_ascii_alpha(static_cast<unsigned char>(p_[j]))) ++j;
-    if (j + 1 >= p_.size() || p_[j] != ':' || p_[j + 1] != ']') return 0;
+    j = end - 2;
     std::vector<cp_range> r;
     std::string_view name = p_.substr(name_start, j - name_start);
     // PCRE without u: caseless [:upper:] and [:lower:] are [:alpha:]. With u they are
@@ -1199,12 +1192,16 @@ class parser {
     }
     if (negated) r = complement(std::move(r), f_.utf8 ? k_max_code_point : 0xFFu);
     ranges.insert(ranges.end(), r.begin(), r.end());
-    i_ = j + 2;
+    i_ = end;
     return 1;
   }
 
   uint32_t parse_class() {
     const size_t open = i_;
+    if (posix_syntax_end(open) != std::string_view::npos) {
+      fail(open, "POSIX named classes like [:alpha:] are supported only inside a class ([[:alpha:]])");
+      return k_none;
+    }
     ++i_;
     bool negated = false;
     if (peek() == '^' && !at_end()) {
@@ -1268,7 +1265,7 @@ class parser {
             return k_none;
           }
           hi = e.code_point;
-        } else if (peek() == '[' && peek(1) == ':') {
+        } else if (peek() == '[' && posix_syntax_end(i_) != std::string_view::npos) {
           fail(dash, "invalid range in character class");
           return k_none;
         } else {
@@ -1515,7 +1512,10 @@ void analyse_start(compiled& p) {
   }
   const inst& first = p.code[0];
   p.anchored = first.code == op::assert && static_cast<assertion>(first.a) == assertion::start;
-  if (first.code == op::str && first.flag == 0 && first.b >= 2) p.prefix_length = first.b;
+  if (first.code == op::str && first.flag == 0 && first.b >= 2) {
+    p.prefix_offset = first.a;
+    p.prefix_length = first.b;
+  }
 }
 
 // ── the VM ──────────────────────────────────────────────────────────────────
@@ -1851,7 +1851,7 @@ bool regex::search(std::string_view s, bool* too_complex) const noexcept {
   machine vm(p, s, regs);
   const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  const std::string_view prefix(p.literals.data(), p.prefix_length);
+  const std::string_view prefix(p.literals.data() + p.prefix_offset, p.prefix_length);
 
   auto finish = [&](run_result r) {
     if (r == run_result::exhausted && too_complex != nullptr) *too_complex = true;

@@ -315,6 +315,7 @@ void report_builder::begin_error_csv(std::span<const std::string> headers) {
   const size_t before = csv_.size();
   append_error_csv_header(csv_, headers);
   csv_bytes_ += csv_.size() - before;
+  csv_columns_ = headers.size();
 }
 
 void report_builder::add_clean_row() {
@@ -336,9 +337,13 @@ void report_builder::add_failed_row(const failed_row& row) {
   if (csv_bytes_ == 0) append_error_csv_header(csv_, {});  // no header row was given
   char buf[24];
   append_csv_cell(csv_, decimal(buf, row.line), neutral);
-  for (const std::string_view cell : row.cells) {  // as in the file: ragged rows stay ragged
+  // The row's cells as in the file, kept under their headers so the messages always sit
+  // in the "errors" column: a short row is padded with empty cells, and the extra cells of
+  // a long row follow the messages.
+  const size_t columns = csv_columns_ == 0 ? row.cells.size() : csv_columns_;
+  for (size_t c = 0; c < columns; ++c) {
     csv_.push_back(',');
-    append_csv_cell(csv_, cell, neutral);
+    append_csv_cell(csv_, c < row.cells.size() ? row.cells[c] : std::string_view(), neutral);
   }
   // One message per line inside the cell; messages already name their field.
   scratch_.clear();
@@ -348,6 +353,10 @@ void report_builder::add_failed_row(const failed_row& row) {
   }
   csv_.push_back(',');
   append_csv_cell(csv_, scratch_, neutral);
+  for (size_t c = columns; c < row.cells.size(); ++c) {
+    csv_.push_back(',');
+    append_csv_cell(csv_, row.cells[c], neutral);
+  }
   csv_.append(crlf);
   csv_bytes_ += csv_.size() - before;
 }

@@ -181,10 +181,11 @@ constexpr uint64_t fold8(uint64_t w) noexcept {
 }
 
 /// A small set of strings looked up without allocating: an open-addressing table keyed by
-/// a hash of the length and three (folded) bytes, so a lookup costs one multiply and,
-/// nearly always, one comparison — done eight bytes at a time against a copy of the item
-/// kept in zero-padded words (folded when the table is case-insensitive). Used for
-/// in / not_in lists and for boolean spellings.
+/// a hash of the length and the first eight (folded) bytes. A lookup loads and folds that
+/// first word once, uses it for the hash and, nearly always, for the only comparison: the
+/// slot keeps its item's first word, and the rest of the item (if longer than eight bytes)
+/// in zero-padded words (folded when the table is case-insensitive). Used for in / not_in
+/// lists and for boolean spellings.
 class string_table {
  public:
   /// `items` in order; find() returns the index of the first equal item.
@@ -200,11 +201,12 @@ class string_table {
       if (find(item) >= 0) continue;  // a duplicate keeps the first index
       max_size_ = std::max(max_size_, item.size());
       slot entry;
+      entry.first = word_at(item, 0);
       entry.word_offset = static_cast<uint32_t>(words_.size());
       entry.length = static_cast<uint32_t>(item.size());
       entry.index = static_cast<int32_t>(k);
-      for (size_t i = 0; i < item.size(); i += 8) words_.push_back(word_at(item, i));
-      size_t at = hash(item) & mask_;
+      for (size_t i = 8; i < item.size(); i += 8) words_.push_back(word_at(item, i));
+      size_t at = hash(entry.first, item.size()) & mask_;
       while (slots_[at].index >= 0) at = (at + 1) & mask_;
       slots_[at] = entry;
     }
@@ -212,15 +214,19 @@ class string_table {
 
   [[nodiscard]] int32_t find(std::string_view v) const noexcept {
     if (v.size() > max_size_ || slots_.empty()) return -1;
-    for (size_t at = hash(v) & mask_;; at = (at + 1) & mask_) {
+    const uint64_t first = word_at(v, 0);
+    for (size_t at = hash(first, v.size()) & mask_;; at = (at + 1) & mask_) {
       const slot& s = slots_[at];
       if (s.index < 0) return -1;
-      if (s.length == v.size() && equal_words(v, words_.data() + s.word_offset)) return s.index;
+      if (s.first == first && s.length == v.size() && (v.size() <= 8 || equal_rest(v, words_.data() + s.word_offset))) {
+        return s.index;
+      }
     }
   }
 
  private:
   struct slot {
+    uint64_t first = 0;  // bytes [0, 8) of the item, as word_at gives them
     uint32_t word_offset = 0;
     uint32_t length = 0;
     int32_t index = -1;
@@ -228,6 +234,7 @@ class string_table {
 
   /// Bytes [i, i+8) of v as a word, zero-padded past the end, folded when case-insensitive.
   [[nodiscard]] uint64_t word_at(std::string_view v, size_t i) const noexcept {
+    if (i >= v.size()) return 0;
     const uint64_t w = load_up_to_8(v.data() + i, std::min<size_t>(8, v.size() - i));
     return fold_ ? fold8(w) : w;
   }
@@ -257,22 +264,17 @@ class string_table {
   static_assert(std::endian::native == std::endian::little, "string_table assumes a little-endian host");
   static uint64_t little_endian(uint64_t w) noexcept { return w; }
 
-  [[nodiscard]] bool equal_words(std::string_view v, const uint64_t* words) const noexcept {
-    for (size_t i = 0; i < v.size(); i += 8) {
-      if (word_at(v, i) != words[i / 8]) return false;
+  /// Bytes from 8 on; `words` holds the item's words from its second on.
+  [[nodiscard]] bool equal_rest(std::string_view v, const uint64_t* words) const noexcept {
+    for (size_t i = 8; i < v.size(); i += 8) {
+      if (word_at(v, i) != words[i / 8 - 1]) return false;
     }
     return true;
   }
 
-  [[nodiscard]] uint64_t hash(std::string_view v) const noexcept {
-    uint64_t h = v.size();
-    if (!v.empty()) {
-      const auto byte = [&](size_t i) {
-        return static_cast<uint64_t>(static_cast<unsigned char>(fold_ ? fold(v[i]) : v[i]));
-      };
-      h |= byte(0) << 8 | byte(v.size() / 2) << 16 | byte(v.size() - 1) << 24;
-    }
-    return (h * 0x9E3779B97F4A7C15ull) >> 40;
+  [[nodiscard]] static uint64_t hash(uint64_t first, size_t length) noexcept {
+    const uint64_t h = (first ^ (static_cast<uint64_t>(length) << 59)) * 0x9E3779B97F4A7C15ull;
+    return h >> 40;
   }
 
   std::vector<uint64_t> words_;
@@ -280,6 +282,360 @@ class string_table {
   size_t mask_ = 0;
   size_t max_size_ = 0;
   bool fold_ = false;
+};
+
+// ───────────────────────────── regex prefilter ─────────────────────────────
+
+/// 256 bits, one per byte value.
+struct byte_set {
+  std::array<uint64_t, 4> bits{};
+
+  [[nodiscard]] bool has(unsigned char b) const noexcept { return ((bits[b >> 6] >> (b & 63u)) & 1u) != 0; }
+  void add(unsigned char b) noexcept { bits[b >> 6] |= uint64_t{1} << (b & 63u); }
+  void add_range(unsigned lo, unsigned hi) noexcept {
+    for (unsigned b = lo; b <= hi; ++b) add(static_cast<unsigned char>(b));
+  }
+  void add_all() noexcept { bits.fill(~uint64_t{0}); }
+  void merge(const byte_set& o) noexcept {
+    for (size_t w = 0; w < 4; ++w) bits[w] |= o.bits[w];
+  }
+  [[nodiscard]] int count() const noexcept {
+    int n = 0;
+    for (const uint64_t w : bits) n += std::popcount(w);
+    return n;
+  }
+};
+
+/// Necessary conditions for a `regex:` pattern to match, read from its source when the rule
+/// is compiled, so that check_row can skip regex::search on cells that cannot match. On the
+/// clients phone column, /^[+-]?\d(\.\d+)?E[+-]?\d+$/i needs an 'E' or 'e' somewhere, and a
+/// phone number has none: the check is a short byte scan instead of a VM run.
+///
+/// Both conditions are supersets, never guesses: the analysis understands a plain subset
+/// of the syntax (literals, escaped punctuation, \d \w \s and their negations, classes
+/// without POSIX names, `.`, groups as opaque units, greedy and lazy quantifiers, anchors)
+/// and gives up — no prefilter — on anything else (top-level alternation, \x, \p, back
+/// references, non-ASCII in the pattern, unknown flags). Every class escape also admits
+/// all bytes from 0x80 (Unicode classes and case partners under /u start with those).
+/// A cell that fails a condition gets the answer search() would give: no match (which is
+/// also what an exhausted step budget would mean for both regex and not_regex).
+class regex_prefilter {
+ public:
+  static regex_prefilter analyse(std::string_view source) {
+    regex_prefilter out;
+    std::vector<atom> atoms;
+    if (!parse(source, atoms)) return out;
+    out.find_required(atoms);
+    out.find_first(atoms);
+    return out;
+  }
+
+  /// True when `s` certainly does not match (so search() would return false).
+  [[nodiscard]] bool cannot_match(std::string_view s) const noexcept {
+    if (has_first_ && (s.empty() || !first_.has(static_cast<unsigned char>(s.front())))) return true;
+    if (has_required_) {
+      for (const char c : s) {
+        if (required_.has(static_cast<unsigned char>(c))) return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  [[nodiscard]] bool active() const noexcept { return has_first_ || has_required_; }
+
+ private:
+  enum class atom_kind : uint8_t { consume, group, start, boundary, end };
+  struct atom {
+    atom_kind kind = atom_kind::consume;
+    byte_set set;       // consume: the bytes a match of one repetition can start with
+    uint32_t min = 1;   // repetitions at least
+  };
+
+  struct flags {
+    bool caseless = false, utf8 = false, multiline = false;
+  };
+
+  static constexpr bool is_alnum(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  static void add_char(byte_set& set, char c, const flags& f) noexcept {
+    const auto b = static_cast<unsigned char>(c);
+    set.add(b);
+    if (f.caseless && b >= 'a' && b <= 'z') set.add(static_cast<unsigned char>(b - 32));
+    if (f.caseless && b >= 'A' && b <= 'Z') set.add(static_cast<unsigned char>(b + 32));
+  }
+
+  /// \d \w \s (and the negations, as everything; all admit bytes from 0x80, where Unicode
+  /// digits and letters start under /u). False for an escape letter it does not know.
+  static bool add_class_escape(byte_set& set, char letter) noexcept {
+    switch (letter) {
+      case 'd': set.add_range('0', '9'); break;
+      case 'w':
+        set.add_range('0', '9');
+        set.add_range('A', 'Z');
+        set.add_range('a', 'z');
+        set.add('_');
+        break;
+      case 's':
+        set.add_range('\t', '\r');
+        set.add(' ');
+        break;
+      case 'D':
+      case 'W':
+      case 'S': set.add_all(); return true;
+      default: return false;
+    }
+    set.add_range(0x80, 0xFF);
+    return true;
+  }
+
+  /// A single character an escape stands for (\t \n \r \f, escaped punctuation), or -1.
+  static int escaped_char(char c) noexcept {
+    switch (c) {
+      case 't': return '\t';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 'f': return '\f';
+      default: break;
+    }
+    if (is_alnum(c) || static_cast<unsigned char>(c) >= 0x80) return -1;
+    return static_cast<unsigned char>(c);
+  }
+
+  // Splits "/pattern/flags" (delimiter / # or ~) and parses the pattern into top-level atoms.
+  static bool parse(std::string_view source, std::vector<atom>& atoms) {
+    if (source.empty()) return false;
+    const char delimiter = source.front();
+    if (delimiter != '/' && delimiter != '#' && delimiter != '~') return false;
+    size_t close = 1;
+    for (; close < source.size() && source[close] != delimiter; ++close) {
+      if (source[close] == '\\') ++close;
+    }
+    if (close >= source.size()) return false;
+    flags f;
+    for (const char c : source.substr(close + 1)) {
+      switch (c) {
+        case 'i': f.caseless = true; break;
+        case 'u': f.utf8 = true; break;
+        case 'm': f.multiline = true; break;
+        case 's':
+        case 'D':
+        case ' ':
+        case '\n':
+        case '\r': break;
+        default: return false;
+      }
+    }
+    const std::string_view p = source.substr(1, close - 1);
+    for (const char c : p) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    size_t i = 0;
+    while (i < p.size()) {
+      atom a;
+      const char c = p[i];
+      if (c == '\\') {
+        if (i + 1 >= p.size()) return false;
+        const char e = p[i + 1];
+        i += 2;
+        if (e == 'A') {
+          a.kind = atom_kind::start;
+        } else if (e == 'b' || e == 'B') {
+          a.kind = atom_kind::boundary;
+        } else if (e == 'z' || e == 'Z') {
+          a.kind = atom_kind::end;
+        } else if (!add_class_escape(a.set, e)) {
+          const int ch = escaped_char(e);
+          if (ch < 0) return false;
+          add_char(a.set, static_cast<char>(ch), f);
+        }
+      } else if (c == '[') {
+        if (!parse_class(p, i, f, a.set)) return false;
+      } else if (c == '(') {
+        if (!skip_group(p, i)) return false;
+        a.kind = atom_kind::group;
+      } else if (c == '.') {
+        a.set.add_all();
+        ++i;
+      } else if (c == '^') {
+        a.kind = f.multiline ? atom_kind::boundary : atom_kind::start;
+        ++i;
+      } else if (c == '$') {
+        a.kind = atom_kind::end;
+        ++i;
+      } else if (c == '|' || c == ')' || c == ']' || c == '{' || c == '}' || c == '*' || c == '+' || c == '?') {
+        return false;  // alternation, or a quantifier with nothing to repeat: not handled
+      } else {
+        add_char(a.set, c, f);
+        ++i;
+      }
+      // Under /u a character is a code point, and with /i its case partners reach past
+      // ASCII (k and the Kelvin sign): its first byte may be any lead byte.
+      if (f.utf8 && a.kind == atom_kind::consume) a.set.add_range(0x80, 0xFF);
+      if (i < p.size() && (p[i] == '*' || p[i] == '+' || p[i] == '?' || p[i] == '{')) {
+        if (a.kind != atom_kind::consume && a.kind != atom_kind::group) return false;
+        if (!parse_quantifier(p, i, a.min)) return false;
+      }
+      atoms.push_back(a);
+    }
+    return true;
+  }
+
+  // * + ? {m} {m,} {m,n}, then an optional lazy '?'. A possessive '+' is not handled.
+  static bool parse_quantifier(std::string_view p, size_t& i, uint32_t& min) {
+    const char q = p[i++];
+    if (q == '*' || q == '?') {
+      min = 0;
+    } else if (q == '+') {
+      // min stays
+    } else {
+      uint64_t m = 0;
+      size_t digits = 0;
+      while (i < p.size() && p[i] >= '0' && p[i] <= '9' && digits < 6) m = m * 10 + static_cast<uint64_t>(p[i++] - '0'), ++digits;
+      if (digits == 0 || digits == 6 || i >= p.size()) return false;
+      if (p[i] == ',') {
+        ++i;
+        while (i < p.size() && p[i] >= '0' && p[i] <= '9') ++i;
+      }
+      if (i >= p.size() || p[i] != '}') return false;
+      ++i;
+      min = static_cast<uint32_t>(m);
+    }
+    if (i < p.size() && p[i] == '?') ++i;
+    if (i < p.size() && (p[i] == '+' || p[i] == '*' || p[i] == '?' || p[i] == '{')) return false;
+    return true;
+  }
+
+  // A class at p[i] == '['; leaves i after its ']'. A negated class is every byte.
+  static bool parse_class(std::string_view p, size_t& i, const flags& f, byte_set& set) {
+    ++i;
+    bool negated = false;
+    if (i < p.size() && p[i] == '^') {
+      negated = true;
+      ++i;
+    }
+    bool first = true;
+    while (true) {
+      if (i >= p.size()) return false;
+      char c = p[i];
+      if (c == ']' && !first) {
+        ++i;
+        break;
+      }
+      first = false;
+      if (c == '[' && i + 1 < p.size() && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) return false;
+      int lo = -1;
+      if (c == '\\') {
+        if (i + 1 >= p.size()) return false;
+        const char e = p[i + 1];
+        i += 2;
+        if (add_class_escape(set, e)) continue;
+        lo = e == 'b' ? '\b' : escaped_char(e);
+        if (lo < 0) return false;
+      } else {
+        lo = static_cast<unsigned char>(c);
+        ++i;
+      }
+      // A range lo-hi (a '-' before the closing ']' is a literal).
+      if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {
+        int hi = -1;
+        if (p[i + 1] == '\\') {
+          if (i + 2 >= p.size()) return false;
+          const char e = p[i + 2];
+          hi = e == 'b' ? '\b' : escaped_char(e);
+          i += 3;
+        } else {
+          hi = static_cast<unsigned char>(p[i + 1]);
+          i += 2;
+        }
+        if (hi < lo) return false;
+        for (int b = lo; b <= hi; ++b) add_char(set, static_cast<char>(b), f);
+        continue;
+      }
+      add_char(set, static_cast<char>(lo), f);
+    }
+    if (negated) set.add_all();
+    return true;
+  }
+
+  // A group at p[i] == '('; leaves i after its ')'. Its contents stay unread.
+  static bool skip_group(std::string_view p, size_t& i) {
+    int depth = 0;
+    while (i < p.size()) {
+      const char c = p[i];
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '[') {
+        // Skip the class: ']' right after '[' or '[^' is a literal.
+        ++i;
+        if (i < p.size() && p[i] == '^') ++i;
+        if (i < p.size() && p[i] == ']') ++i;
+        while (i < p.size() && p[i] != ']') {
+          if (p[i] == '[' && i + 1 < p.size() && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) return false;
+          i += p[i] == '\\' ? size_t{2} : size_t{1};
+        }
+        if (i >= p.size()) return false;
+        ++i;
+        continue;
+      }
+      if (c == '(') ++depth;
+      if (c == ')' && --depth == 0) {
+        ++i;
+        return true;
+      }
+      ++i;
+    }
+    return false;
+  }
+
+  // Every match passes through each top-level atom; one that must repeat at least once
+  // puts one of its set's bytes in the subject. The smallest such set filters best.
+  void find_required(const std::vector<atom>& atoms) {
+    int best = 256;
+    for (const atom& a : atoms) {
+      if (a.kind != atom_kind::consume || a.min == 0) continue;
+      const int n = a.set.count();
+      if (n < best) {
+        best = n;
+        required_ = a.set;
+      }
+    }
+    has_required_ = best < 256;
+  }
+
+  // Anchored at the start: the first byte of the subject is consumed by the first atom
+  // that must repeat, or by one of the optional atoms before it.
+  void find_first(const std::vector<atom>& atoms) {
+    if (atoms.empty() || atoms.front().kind != atom_kind::start) return;
+    byte_set first;
+    for (size_t k = 1; k < atoms.size(); ++k) {
+      const atom& a = atoms[k];
+      switch (a.kind) {
+        case atom_kind::start:
+        case atom_kind::boundary: continue;
+        case atom_kind::end:
+        case atom_kind::group: return;
+        case atom_kind::consume:
+          first.merge(a.set);
+          if (a.min > 0) {
+            if (first.count() < 256) {
+              first_ = first;
+              has_first_ = true;
+            }
+            return;
+          }
+          break;
+      }
+    }
+  }
+
+  byte_set first_, required_;
+  bool has_first_ = false;
+  bool has_required_ = false;
 };
 
 struct compiled_rule {
@@ -294,9 +650,35 @@ struct compiled_rule {
   int32_t aux = -1;           // index of the regex, value set or date format
 };
 
+/// What a rule does to a *filled* cell (present, not whitespace-only), the usual case.
+/// Presence rules have nothing left to do there and are left out; the common type checks
+/// get their own case in check_row's loop, and everything else goes through passes().
+enum class filled_op : uint8_t {
+  general,    // passes(rules[param])
+  fail,       // prohibited
+  uuid,
+  email,
+  integer,
+  boolean,
+  date,
+  in,         // param: the value set
+  not_in,
+  max_chars,  // max on a field that is not numeric: param is the rule
+  regex,      // regex / not_regex: param is the rule
+};
+
+struct filled_check {
+  filled_op op = filled_op::general;
+  bool stops = false;        // an implicit rule: a failure ends the field
+  uint16_t rule_index = 0;   // within the field, for the violation
+  uint32_t param = 0;
+};
+
 struct field_plan {
   uint32_t rule_begin = 0;   // into impl::rules
   uint32_t check_end = 0;    // rules checked by check_row end here (distinct comes after)
+  uint32_t filled_begin = 0;  // into impl::filled_checks: this field's checks on a filled cell
+  uint32_t filled_end = 0;
   uint16_t distinct_index = 0;
   bool nullable = false;
   bool bail = false;
@@ -313,14 +695,21 @@ struct compiled_tables {
   laravel_version wording = laravel_version::v10;
   std::vector<field_plan> fields;
   std::vector<compiled_rule> rules;
+  std::vector<filled_check> filled_checks;
   std::vector<std::vector<std::string>> params;  // parallel to `rules`: parameters as written
   std::vector<uint16_t> field_refs;
   std::vector<dependent_value> dependent_values;
   std::vector<string_table> sets;
   std::vector<regex> regexes;
+  std::vector<regex_prefilter> regex_filters;  // parallel to `regexes`
   std::vector<std::string> date_formats;
   string_table booleans;             // the type's true spellings, then its false ones
   size_t boolean_true_count = 0;
+  // Which fields check_row visits, eight fields to a word, one byte each (0x80 = yes), in
+  // the layout present_bits() gives the row's `present` flags: a field with rules to check
+  // when it is present, and a field with an implicit rule (required…) always.
+  std::vector<uint64_t> visit_if_present;
+  std::vector<uint64_t> visit_always;
 
   /// 1 or 0 when `v` is one of the type's boolean spellings, else -1.
   [[nodiscard]] int8_t boolean_meaning(std::string_view v) const noexcept {
@@ -353,7 +742,7 @@ struct cell {
   int8_t numeric_state = -1;  // -1 unknown, 0 no, 1 yes
   int8_t date_state = -1;
   double number = 0;
-  int64_t epoch = 0;
+  date_value date_read;
 
   /// PHP is_numeric, and the number (for size rules).
   bool numeric() noexcept {
@@ -361,14 +750,15 @@ struct cell {
     return numeric_state == 1;
   }
   /// parse_date (the `date` rule, and date comparisons on a field without date_format).
-  bool date(int64_t& out) noexcept {
-    if (date_state < 0) {
-      date_value d;
-      date_state = parse_date(value, d) == date_error::ok ? 1 : 0;
-      if (date_state) epoch = d.epoch_seconds();
-    }
-    out = epoch;
+  bool date() noexcept {
+    if (date_state < 0) date_state = parse_date(value, date_read) == date_error::ok ? 1 : 0;
     return date_state == 1;
+  }
+  /// The same, as epoch seconds (for date comparisons only: `date` needs no epoch).
+  bool date(int64_t& out) noexcept {
+    if (!date()) return false;
+    out = date_read.epoch_seconds();
+    return true;
   }
 };
 
@@ -435,8 +825,9 @@ bool digits_only(std::string_view v) noexcept {
 // :value as "empty" (getDisplayableValue), whatever the parameter said.
 constexpr uint16_t other_was_null = 0x8000;
 
-bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule& r, cell& c, const row_view& row,
-            uint16_t& detail) noexcept {
+// Out of line: check_row's loop handles the common rules itself and stays small.
+[[gnu::noinline]] bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule& r, cell& c,
+                              const row_view& row, uint16_t& detail) noexcept {
   const std::string_view v = c.value;
   switch (r.kind) {
     case rule_kind::required:
@@ -499,10 +890,8 @@ bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule&
       return c.numeric();
     case rule_kind::boolean:
       return !c.is_null && m.boolean_meaning(v) >= 0;
-    case rule_kind::date: {
-      int64_t ignored = 0;
-      return c.date(ignored);
-    }
+    case rule_kind::date:
+      return c.date();
     case rule_kind::date_format: {
       date_value d;
       return !c.is_null && parse_date_format(v, m.date_formats[static_cast<size_t>(r.aux)], d);
@@ -540,6 +929,8 @@ bool passes(const compiled_tables& m, const field_plan& fp, const compiled_rule&
     case rule_kind::regex:
     case rule_kind::not_regex: {
       if (c.is_null) return false;  // Laravel: neither a string nor a number
+      // A cell the prefilter rules out gets search()'s answer without running it.
+      if (m.regex_filters[static_cast<size_t>(r.aux)].cannot_match(v)) return r.kind == rule_kind::not_regex;
       bool too_complex = false;
       const bool found = m.regexes[static_cast<size_t>(r.aux)].search(v, &too_complex);
       // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
@@ -739,6 +1130,16 @@ class compiler {
     for (size_t f = 0; f < type_.fields.size(); ++f) {
       if (status s = compile_field(f); !s.ok()) return s;
     }
+    const size_t words = (type_.fields.size() + 7) / 8;
+    m_.visit_if_present.assign(words, 0);
+    m_.visit_always.assign(words, 0);
+    for (size_t f = 0; f < type_.fields.size(); ++f) {
+      const field_plan& fp = m_.fields[f];
+      if (fp.rule_begin == fp.check_end) continue;
+      const uint64_t bit = uint64_t{0x80} << ((f % 8) * 8);
+      m_.visit_if_present[f / 8] |= bit;
+      if (fp.has_implicit) m_.visit_always[f / 8] |= bit;
+    }
     return status::success();
   }
 
@@ -895,7 +1296,56 @@ class compiler {
     m_.params.insert(m_.params.end(), checked_params.begin(), checked_params.end());
     m_.params.insert(m_.params.end(), distinct_params.begin(), distinct_params.end());
     fp.distinct_index = static_cast<uint16_t>(fp.check_end - fp.rule_begin);
+    add_filled_checks(fp);
     return status::success();
+  }
+
+  // The field's checks on a filled cell, in rule order.
+  void add_filled_checks(field_plan& fp) {
+    fp.filled_begin = static_cast<uint32_t>(m_.filled_checks.size());
+    for (uint32_t i = fp.rule_begin; i < fp.check_end; ++i) {
+      const compiled_rule& r = m_.rules[i];
+      filled_check k;
+      k.stops = r.implicit;
+      k.rule_index = static_cast<uint16_t>(i - fp.rule_begin);
+      k.param = i;
+      switch (r.kind) {
+        // On a filled cell these pass: it is present and not blank, whatever the other fields.
+        case rule_kind::required:
+        case rule_kind::required_if:
+        case rule_kind::required_unless:
+        case rule_kind::required_with:
+        case rule_kind::required_with_all:
+        case rule_kind::required_without:
+        case rule_kind::required_without_all:
+        case rule_kind::present:
+        case rule_kind::filled:
+        case rule_kind::string:  // fails only on null
+          continue;
+        case rule_kind::prohibited: k.op = filled_op::fail; break;
+        case rule_kind::uuid: k.op = filled_op::uuid; break;
+        case rule_kind::email: k.op = filled_op::email; break;
+        case rule_kind::integer: k.op = filled_op::integer; break;
+        case rule_kind::boolean: k.op = filled_op::boolean; break;
+        case rule_kind::date: k.op = filled_op::date; break;
+        case rule_kind::in:
+          k.op = filled_op::in;
+          k.param = static_cast<uint32_t>(r.aux);
+          break;
+        case rule_kind::not_in:
+          k.op = filled_op::not_in;
+          k.param = static_cast<uint32_t>(r.aux);
+          break;
+        case rule_kind::max:
+          if (!fp.numeric) k.op = filled_op::max_chars;
+          break;
+        case rule_kind::regex:
+        case rule_kind::not_regex: k.op = filled_op::regex; break;
+        default: break;
+      }
+      m_.filled_checks.push_back(k);
+    }
+    fp.filled_end = static_cast<uint32_t>(m_.filled_checks.size());
   }
 
   status bad_param(size_t f, const piece& p, std::string_view why) const {
@@ -1025,6 +1475,7 @@ class compiler {
         if (!compiled.ok()) return bad_param(f, p, compiled.error().message);
         r.aux = static_cast<int32_t>(m_.regexes.size());
         m_.regexes.push_back(std::move(compiled).value());
+        m_.regex_filters.push_back(regex_prefilter::analyse(m_.regexes.back().source()));
         break;
       }
       default:
@@ -1111,35 +1562,140 @@ result<rule_set> rule_set::compile(const import_type& type, import_mode mode, co
   return rule_set(std::move(m));
 }
 
+namespace {
+
+/// The `present` flags of fields [base, base+8) as one byte each, 0x80 for a present field
+/// and 0 otherwise (fields from `count` on are not present).
+inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) noexcept {
+  uint64_t w = 0;
+  if (base + 8 <= count) {
+    std::memcpy(&w, present + base, 8);
+  } else {
+    for (size_t k = base; k < count; ++k) w |= static_cast<uint64_t>(present[k]) << ((k - base) * 8);
+  }
+  constexpr uint64_t lows = 0x7F7F7F7F7F7F7F7Full;
+  return (((w & lows) + lows) | w) & ~lows;  // high bit of each nonzero byte
+}
+
+/// Runs field f's rules on a cell that is not filled (null, whitespace only, or the field
+/// not present): implicit rules, and the others only when Laravel would run them.
+[[gnu::noinline]] bool check_unfilled(const compiled_tables& m, const row_view& row, size_t f, std::string_view value,
+                                      bool present, std::vector<violation>& out) {
+  const field_plan& fp = m.fields[f];
+  // Laravel runs a non-implicit rule only on a present attribute whose value is not a
+  // whitespace-only string (presentOrRuleIsImplicit), and not null when the attribute is
+  // nullable (isNotNullIfMarkedAsNullable). A null that is not nullable is checked.
+  const bool run_all = present && value.empty() && !fp.nullable;
+  if (!run_all && !fp.has_implicit) return true;
+  cell c{value, present, value.empty(), -1, -1, 0, date_value{}};
+  bool ok = true;
+  for (uint32_t i = fp.rule_begin, end = fp.check_end; i < end; ++i) {
+    const compiled_rule& r = m.rules[i];
+    if (!run_all && !r.implicit) continue;
+    uint16_t detail = 0;
+    if (passes(m, fp, r, c, row, detail)) continue;
+    out.push_back(violation{static_cast<uint16_t>(f), static_cast<uint16_t>(i - fp.rule_begin), detail});
+    ok = false;
+    // `bail` stops at the first failure; a failed implicit rule always stops the field.
+    if (fp.bail || r.implicit) break;
+  }
+  return ok;
+}
+
+/// Runs field f's checks on a filled cell (present, not whitespace-only).
+inline bool check_filled(const compiled_tables& m, const row_view& row, size_t f, std::string_view v,
+                         std::vector<violation>& out) {
+  const field_plan& fp = m.fields[f];
+  cell c{v, true, false, -1, -1, 0, date_value{}};
+  bool ok = true;
+  for (uint32_t k = fp.filled_begin, end = fp.filled_end; k < end; ++k) {
+    const filled_check& check = m.filled_checks[k];
+    bool pass = false;
+    uint16_t detail = 0;
+    switch (check.op) {
+      case filled_op::general: pass = passes(m, fp, m.rules[check.param], c, row, detail); break;
+      case filled_op::fail: pass = false; break;
+      case filled_op::uuid: pass = is_uuid(v); break;
+      case filled_op::email: pass = is_email(v); break;
+      case filled_op::integer: {
+        int64_t n = 0;
+        pass = parse_integer(v, n);
+        // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
+        // trim differently) are the same number for is_numeric: spare the size rules a parse.
+        if (pass && c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
+            static_cast<unsigned char>(v.back()) > ' ') {
+          c.numeric_state = 1;
+          c.number = static_cast<double>(n);
+        }
+        break;
+      }
+      case filled_op::boolean: pass = m.booleans.find(v) >= 0; break;
+      case filled_op::date: pass = c.date(); break;
+      case filled_op::in: pass = m.sets[check.param].find(v) >= 0; break;
+      case filled_op::not_in: pass = m.sets[check.param].find(v) < 0; break;
+      case filled_op::max_chars: {
+        // Code points never outnumber bytes: count them only for a long value.
+        const double limit = m.rules[check.param].a;
+        pass = static_cast<double>(v.size()) <= limit || static_cast<double>(utf8_length(v)) <= limit;
+        break;
+      }
+      case filled_op::regex: {
+        const compiled_rule& r = m.rules[check.param];
+        const auto index = static_cast<size_t>(r.aux);
+        if (m.regex_filters[index].cannot_match(v)) {
+          pass = r.kind == rule_kind::not_regex;
+        } else {
+          bool too_complex = false;
+          const bool found = m.regexes[index].search(v, &too_complex);
+          // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
+          // `false < 1` passes not_regex. We keep both outcomes.
+          pass = too_complex ? r.kind == rule_kind::not_regex : (r.kind == rule_kind::regex) == found;
+        }
+        break;
+      }
+    }
+    if (pass) continue;
+    out.push_back(violation{static_cast<uint16_t>(f), check.rule_index, detail});
+    ok = false;
+    // `bail` stops at the first failure; a failed implicit rule always stops the field.
+    if (fp.bail || check.stops) break;
+  }
+  return ok;
+}
+
+/// Field f's rules on its cell; appends the failures.
+inline bool check_field(const compiled_tables& m, const row_view& row, size_t f, bool present, std::vector<violation>& out) {
+  const std::string_view value = row.value(f);
+  // Filled: present, and neither empty nor whitespace only (every PHP trim() character is
+  // at most ' ', so one comparison settles the usual cell).
+  if (present && !value.empty() && !(static_cast<unsigned char>(value.front()) <= ' ' && is_blank_slow(value))) {
+    return check_filled(m, row, f, value, out);
+  }
+  const field_plan& fp = m.fields[f];
+  if (present && value.empty() && fp.nullable && !fp.has_implicit) return true;  // the usual null
+  return check_unfilled(m, row, f, value, present, out);
+}
+
+}  // namespace
+
 bool rule_set::check_row(std::span<const std::string_view> values, std::span<const uint8_t> present,
                          std::vector<violation>& out) const {
   const impl& m = *impl_;
   const row_view row{values, present};
-  // Loop invariants in locals: `out.push_back` stores through memory the compiler cannot
-  // prove unrelated, and would otherwise make it reload them for every field.
-  const field_plan* const plans = m.fields.data();
-  const compiled_rule* const rules = m.rules.data();
   const size_t field_count = m.fields.size();
+  const size_t present_count = std::min(present.size(), field_count);
   bool row_ok = true;
-  for (size_t f = 0; f < field_count; ++f) {
-    const field_plan& fp = plans[f];
-    if (fp.rule_begin == fp.check_end) continue;
-    const std::string_view value = row.value(f);
-    cell c{value, row.is_present(f), value.empty()};
-    // Laravel runs a non-implicit rule only on a present attribute whose value is not a
-    // whitespace-only string (presentOrRuleIsImplicit), and not null when the attribute is
-    // nullable (isNotNullIfMarkedAsNullable). A null that is not nullable is checked.
-    const bool run_all = c.present && (c.is_null ? !fp.nullable : !is_blank(value));
-    if (!run_all && !fp.has_implicit) continue;
-    for (uint32_t i = fp.rule_begin, end = fp.check_end; i < end; ++i) {
-      const compiled_rule& r = rules[i];
-      if (!run_all && !r.implicit) continue;
-      uint16_t detail = 0;
-      if (passes(m, fp, r, c, row, detail)) continue;
-      out.push_back(violation{static_cast<uint16_t>(f), static_cast<uint16_t>(i - fp.rule_begin), detail});
-      row_ok = false;
-      // `bail` stops at the first failure; a failed implicit rule always stops the field.
-      if (fp.bail || r.implicit) break;
+  // Eight fields at a time: which are present, and so which to visit. A field that is not
+  // present and has no implicit rule has nothing to check (most of a wide type's fields,
+  // when the file maps a few of them).
+  for (size_t base = 0, w = 0; base < field_count; base += 8, ++w) {
+    const uint64_t here = present_bits(present.data(), base, present_count);
+    uint64_t visit = (here & m.visit_if_present[w]) | m.visit_always[w];
+    while (visit != 0) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(visit));
+      visit &= visit - 1;
+      const size_t f = base + bit / 8;
+      row_ok &= check_field(m, row, f, ((here >> bit) & 1u) != 0, out);
     }
   }
   return row_ok;

@@ -151,6 +151,11 @@ struct session::impl {
   // — failure of the whole import —
   status fail(errc code, std::string message) {
     failed = true;
+    // What was read before the import stopped: everything when it stopped at the end, else
+    // up to the row it stopped at (the same whatever the chunk sizes).
+    sum.lines = rd.finished() ? rd.lines() : meta.end_line;
+    sum.bytes = rd.finished() ? rd.bytes_in() : meta.original_offset;
+    sum.blank_lines = rd.blank_lines();
     sum.status = "failed";
     sum.fatal_code = errc_name(code);
     sum.fatal_message = message;
@@ -171,7 +176,9 @@ struct session::impl {
   void check_bytes(const row_meta& m, std::span<const std::string_view> fields);
   bool check_cell_count(size_t count, std::span<const std::string_view> fields, uint64_t line);
   void fail_row(const row_meta& m, std::span<const std::string_view> fields);
-  void warn_row(const row_meta& m, std::span<const std::string_view> fields);
+  void warn_stray_quote(const row_meta& m);
+  void warn_blank_updates(const row_meta& m, std::span<const std::string_view> fields);
+  bool skip_empty_row(const row_meta& m, std::span<const std::string_view> fields);
   std::string structural_message(const row_meta& m) const;
   std::string_view column_label(size_t column) const;
 
@@ -250,7 +257,10 @@ status session::impl::take_header(const csv_row& row) {
     const std::vector<std::string_view> unnamed(row.fields.size());
     headers = normalize_headers(unnamed);
   }
-  for (const std::string& w : headers.warnings) report.add_warning("header_renamed", "", w, row.line);
+  if (rd.detected_dialect().has_header.value) {  // without a header, column_N is the plan
+    for (size_t i = 0; i < headers.warnings.size(); ++i)
+      report.add_warning("header_renamed", headers.names[headers.renamed[i]], headers.warnings[i], row.line);
+  }
   if (!meta.issues.empty()) {
     report.add_warning("header_encoding", "", "The header row contains bytes that are not valid UTF-8 or NUL bytes.",
                        row.line);
@@ -274,8 +284,10 @@ status session::impl::resolve() {
   auto resolved = resolve_mapping(spec, headers, *type, required);
   if (!resolved.ok()) {
     std::string message = opt.file_name + ": " + resolved.error().message;
-    if (!opt.mapping && resolved.error().code == errc::missing_required_field)
-      message += " No column was recognised with enough confidence; pass a mapping.";
+    if (!opt.mapping && resolved.error().code == errc::missing_required_field) {
+      if (!message.empty() && message.back() != '.') message += '.';
+      message += " No column was recognised for it with enough confidence; pass a mapping.";
+    }
     return fail(resolved.error().code, std::move(message));
   }
   map = std::move(resolved).value();
@@ -365,43 +377,63 @@ bool session::impl::check_cell_count(size_t count, std::span<const std::string_v
 /// Finds the cells that hold the bytes the decoder flagged. In a mapped column they fail
 /// the row; in an ignored column they are only a warning (the column is not sent).
 void session::impl::check_bytes(const row_meta& m, std::span<const std::string_view> fields) {
-  const decode_issue& first = m.issues.front();
-  bool any = false;
+  const decode_issue* bad_utf8 = nullptr;   // invalid or truncated UTF-8 (passed through)
+  const decode_issue* nul = nullptr;        // NUL bytes (passed through)
+  const decode_issue* bad_utf16 = nullptr;  // broken UTF-16 (became U+FFFD)
+  for (const decode_issue& i : m.issues) {
+    const decode_issue** slot = i.kind == decode_issue_kind::nul_byte ? &nul
+                                : (i.kind == decode_issue_kind::invalid_utf8 || i.kind == decode_issue_kind::truncated_utf8)
+                                    ? &bad_utf8
+                                    : &bad_utf16;
+    if (*slot == nullptr) *slot = &i;
+  }
+  constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+  bool located = false;
   for (size_t c = 0; c < fields.size(); ++c) {
     const std::string_view cell = fields[c];
-    const bool has_nul = cell.find('\0') != std::string_view::npos;
-    const bool bad_utf8 = !text::is_valid_utf8(cell);
-    if (!has_nul && !bad_utf8) continue;
-    any = true;
-    const int f = c < map.field_of_column.size() ? map.field_of_column[c] : -1;
-    std::string message =
-        bad_utf8 ? "The value in column " + in_quotes(column_label(c)) +
-                       " has bytes that are not valid UTF-8 (first bad byte " + hex_byte(first.byte) + " at byte " +
-                       std::to_string(first.original_offset) +
-                       " of the file); save the file as UTF-8, or choose its real encoding (often windows-1252)."
-                 : "The value in column " + in_quotes(column_label(c)) + " contains a NUL byte.";
-    if (f >= 0) {
-      failures.push_back({type->fields[static_cast<size_t>(f)].name, bad_utf8 ? "encoding" : "nul_byte",
-                          std::move(message)});
+    const std::string where = "The value in column " + in_quotes(column_label(c));
+    std::string message;
+    std::string_view rule;
+    if (bad_utf8 && !text::is_valid_utf8(cell)) {
+      rule = "encoding";
+      message = where + " has bytes that are not valid UTF-8 (first bad byte " + hex_byte(bad_utf8->byte) +
+                " at byte " + std::to_string(bad_utf8->original_offset) +
+                " of the file); save the file as UTF-8, or choose its real encoding (often windows-1252).";
+    } else if (nul && cell.find('\0') != std::string_view::npos) {
+      rule = "nul_byte";
+      message = where + " contains a NUL byte (byte " + std::to_string(nul->original_offset) + " of the file).";
+    } else if (bad_utf16 && cell.find(replacement) != std::string_view::npos) {
+      rule = "encoding";
+      message = where + " has a broken UTF-16 character (" + decode_issue_name(bad_utf16->kind) + " at byte " +
+                std::to_string(bad_utf16->original_offset) + " of the file); it was read as U+FFFD.";
     } else {
-      report.add_warning(bad_utf8 ? "encoding_in_ignored_column" : "nul_in_ignored_column", column_label(c),
+      continue;
+    }
+    located = true;
+    const int f = c < map.field_of_column.size() ? map.field_of_column[c] : -1;
+    if (f >= 0) {
+      failures.push_back({type->fields[static_cast<size_t>(f)].name, rule, std::move(message)});
+    } else {
+      report.add_warning(rule == "nul_byte" ? "nul_in_ignored_column" : "encoding_in_ignored_column", column_label(c),
                          message, m.line);
     }
   }
-  if (!any) {  // the bytes were in a line break or a quote: still report them
+  if (!located) {  // the bytes were in a line break or a quote: still report them
     failures.push_back({"_row", "encoding",
-                        "The row has bytes that are not valid UTF-8 or NUL bytes (first at byte " +
-                            std::to_string(first.original_offset) + " of the file)."});
+                        "The row has bytes that could not be read as text (first at byte " +
+                            std::to_string(m.issues.front().original_offset) + " of the file)."});
   }
 }
 
-void session::impl::warn_row(const row_meta& m, std::span<const std::string_view> fields) {
-  if (m.stray_quote)
-    report.add_warning("stray_quote", "",
-                       "A quote character appears inside an unquoted value or after a closing quote; it was kept as "
-                       "text.",
-                       m.line);
-  if (opt.mode != import_mode::update) return;
+void session::impl::warn_stray_quote(const row_meta& m) {
+  report.add_warning("stray_quote", "",
+                     "A quote character appears inside an unquoted value or after a closing quote; it was kept as text.",
+                     m.line);
+}
+
+/// In update mode a blank cell in a mapped column erases the value on the server: worth
+/// a warning for every row that will be sent.
+void session::impl::warn_blank_updates(const row_meta& m, std::span<const std::string_view> fields) {
   for (size_t f = 0; f < values.size(); ++f) {
     const int col = map.column_of_field[f];
     if (col < 0 || static_cast<size_t>(col) >= fields.size() || !is_blank(values[f])) continue;
@@ -440,10 +472,22 @@ void session::impl::fail_row(const row_meta& m, std::span<const std::string_view
   ++prog.rows_failed;
 }
 
+/// A row whose cells are all empty (Excel leaves ",,,," lines below the data) is not a
+/// record: it is skipped, and listed as a warning so no line goes unaccounted for.
+bool session::impl::skip_empty_row(const row_meta& m, std::span<const std::string_view> fields) {
+  if (m.problem != row_problem::none || !m.issues.empty()) return false;
+  for (std::string_view cell : fields)
+    if (!is_blank(cell)) return false;
+  report.add_warning("empty_row", "", "Rows whose cells are all empty were skipped.", m.line);
+  return true;
+}
+
 void session::impl::process_row(const row_meta& m, std::span<const std::string_view> fields) {
+  if (skip_empty_row(m, fields)) return;
   ++prog.rows_read;
   failures.clear();
   violations.clear();
+  if (m.stray_quote) warn_stray_quote(m);
 
   bool cells_usable = true;
   if (m.problem != row_problem::none) {
@@ -464,14 +508,18 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
     rules.check_row(values, present, violations);
     if (check_duplicate_keys) {
       const std::string_view key = values[static_cast<size_t>(key_field)];
-      if (!is_blank(key) && !keys.insert(hash_key(key)))
-        violations.push_back(rules.distinct_violation(static_cast<uint16_t>(key_field)));
+      if (!is_blank(key) && !keys.insert(hash_key(key))) {
+        // In field order, as Laravel lists a row's messages.
+        const violation dup = rules.distinct_violation(static_cast<uint16_t>(key_field));
+        auto at = std::find_if(violations.begin(), violations.end(), [&](const violation& v) { return v.field > dup.field; });
+        violations.insert(at, dup);
+      }
     }
-    warn_row(m, fields);
   }
 
   if (failures.empty() && violations.empty()) {
     report.add_clean_row();
+    if (opt.mode == import_mode::update) warn_blank_updates(m, fields);
     if (batches) {
       for (size_t i = 0; i < batch_fields.size(); ++i) batch_values[i] = values[batch_fields[i]];
       batches->add(batch_values, m.line);

@@ -150,7 +150,46 @@ int64_t date_value::epoch_seconds() const noexcept {
   return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
+namespace {
+
+// The two shapes nearly every date cell has, "DD/MM/YYYY" (or with '-' / '.') and
+// "YYYY-MM-DD", read straight from their fixed positions. Returns false for anything else
+// (including a shape match with a non-digit in it), and the general parser then decides;
+// when it returns true, the general parser would have given the same answer.
+bool parse_fixed_date(std::string_view s, date_value& out, date_error& result) noexcept {
+  if (s.size() != 10) return false;
+  const auto digit = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'}; };
+  int day = 0, month = 0, year = 0;
+  const char sep = s[2];
+  if (sep == s[5] && (sep == '/' || sep == '-' || sep == '.')) {
+    const unsigned d0 = digit(0), d1 = digit(1), m0 = digit(3), m1 = digit(4);
+    const unsigned y0 = digit(6), y1 = digit(7), y2 = digit(8), y3 = digit(9);
+    if ((d0 > 9) | (d1 > 9) | (m0 > 9) | (m1 > 9) | (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9)) return false;
+    day = static_cast<int>(d0 * 10 + d1);
+    month = static_cast<int>(m0 * 10 + m1);
+    year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+  } else if (s[4] == '-' && s[7] == '-') {
+    const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
+    const unsigned m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9);
+    if ((d0 > 9) | (d1 > 9) | (m0 > 9) | (m1 > 9) | (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9)) return false;
+    day = static_cast<int>(d0 * 10 + d1);
+    month = static_cast<int>(m0 * 10 + m1);
+    year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+  } else {
+    return false;
+  }
+  out = date_value{};
+  out.year = year;
+  out.month = static_cast<uint8_t>(month);
+  out.day = static_cast<uint8_t>(day);
+  result = check_calendar(year, month, day);
+  return true;
+}
+
+}  // namespace
+
 date_error parse_date(std::string_view s, date_value& out) noexcept {
+  if (date_error fixed = date_error::ok; parse_fixed_date(s, out, fixed)) return fixed;
   s = trim_if(s, [](char c) { return c == ' ' || c == '\t'; });
   if (s.empty()) return date_error::empty;
   out = date_value{};
@@ -448,22 +487,35 @@ bool is_valid_ip_literal(std::string_view body) noexcept {
   return parts == 4;
 }
 
+// The end of the run of bytes of class `cls` starting at i: four table lookups per bound
+// check while at least four bytes are left, then one at a time.
+inline size_t skip_class(const unsigned char* p, size_t i, size_t n, uint8_t cls) noexcept {
+  while (n - i >= 4 && (email_classes[p[i]] & email_classes[p[i + 1]] & email_classes[p[i + 2]] &
+                        email_classes[p[i + 3]] & cls) != 0) {
+    i += 4;
+  }
+  while (i < n && (email_classes[p[i]] & cls) != 0) ++i;
+  return i;
+}
+
+// Dot-separated labels of letters, digits and hyphens (1–63 bytes, no hyphen at either end).
 bool is_valid_domain(std::string_view domain) noexcept {
-  if (domain.empty() || domain.size() > 255) return false;
+  const size_t n = domain.size();
+  if (n == 0 || n > 255) return false;
   if (domain.front() == '[') {
-    return domain.back() == ']' && is_valid_ip_literal(domain.substr(1, domain.size() - 2));
+    return domain.back() == ']' && is_valid_ip_literal(domain.substr(1, n - 2));
   }
-  size_t label_start = 0;
-  for (size_t i = 0; i <= domain.size(); ++i) {
-    if (i == domain.size() || domain[i] == '.') {
-      const size_t len = i - label_start;
-      if (len == 0 || len > 63 || domain[label_start] == '-' || domain[i - 1] == '-') return false;
-      label_start = i + 1;
-    } else if (!has_class(domain[i], label_class)) {
-      return false;
-    }
+  const auto* p = reinterpret_cast<const unsigned char*>(domain.data());
+  size_t i = 0;
+  while (true) {
+    const size_t start = i;
+    i = skip_class(p, i, n, label_class);
+    const size_t len = i - start;
+    if (len == 0 || len > 63 || p[start] == '-' || p[i - 1] == '-') return false;
+    if (i == n) return true;
+    if (p[i] != '.') return false;
+    ++i;
   }
-  return true;
 }
 
 }  // namespace
@@ -474,24 +526,43 @@ bool is_email(std::string_view s) noexcept {
     const size_t at = s.rfind('@');
     return at != std::string_view::npos && is_valid_quoted_local(s.substr(0, at)) && is_valid_domain(s.substr(at + 1));
   }
-  // Dot-atom local part, scanned up to the '@' ('@' is not atext, so the scan stops there;
-  // a second '@' later is not a label character, so the domain check refuses it).
-  char prev = '.';
+  // Dot-atom local part: runs of atext separated by single dots, up to the '@' ('@' is not
+  // atext; a second '@' later is not a label character, so the domain check refuses it).
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
   size_t i = 0;
-  for (; i < s.size() && s[i] != '@'; ++i) {
-    const char c = s[i];
-    if (c == '.') {
-      if (prev == '.') return false;  // leading or double dot
-    } else if (!has_class(c, atext_class)) {
-      return false;
-    }
-    prev = c;
+  while (true) {
+    const size_t start = i;
+    i = skip_class(p, i, n, atext_class);
+    if (i == start || i == n) return false;  // leading, trailing or double dot; no '@'
+    if (p[i] == '@') break;
+    if (p[i] != '.') return false;
+    ++i;
   }
-  if (i == 0 || i == s.size() || prev == '.') return false;
   return is_valid_domain(s.substr(i + 1));
 }
 
 bool parse_integer(std::string_view s, int64_t& out) noexcept {
+  // Fast path: up to 18 plain digits cannot overflow, so no per-digit check is needed.
+  // Anything else (sign, surrounding whitespace, 19+ digits) takes the general path.
+  if (const size_t n = s.size(); n - 1 < 18) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i < n; ++i) {
+      const unsigned d = unsigned{p[i]} - unsigned{'0'};
+      if (d > 9) break;
+      acc = acc * 10 + d;
+    }
+    if (i == n) {
+      if (p[0] == '0' && n > 1) return false;  // no leading zeros
+      out = static_cast<int64_t>(acc);
+      return true;
+    }
+    // A digit run then something other than trailing whitespace ("12,500", "1.75m"):
+    // neither a sign nor leading space came first, so nothing can make it valid.
+    if (i > 0 && !is_filter_space(static_cast<char>(p[i]))) return false;
+  }
   s = trim_if(s, is_filter_space);
   if (s.empty()) return false;
   bool negative = false;

@@ -71,7 +71,8 @@ const std::string expected_client_csv =
     "\"line\",\"fname\",\"lname\",\"email\",\"notes\",\"errors\"\r\n"
     "\"3\",\"\",\"Smith\",\"not-an-email\",\"'=1+2\","
     "\"The first name field is required.\nThe email field must be a valid email address.\"\r\n"
-    "\"5\",\"Bo\",\"Li\",\"\",\"The email field is required.\nRow has 3 cells; the header has 4.\"\r\n";
+    // A short row is padded, so its messages stay under "errors".
+    "\"5\",\"Bo\",\"Li\",\"\",\"\",\"The email field is required.\nRow has 3 cells; the header has 4.\"\r\n";
 
 /// The small scenario of the whole-document test: two clean rows, two failed, a warning.
 summary client_scenario(std::string& error_csv) {
@@ -296,7 +297,7 @@ TEST_CASE("report.summary_json_whole_document", "[report]") {
   std::string csv;
   const summary s = client_scenario(csv);
   const std::string size = std::to_string(expected_client_csv.size());
-  CHECK(size == "258");  // pins the number written below
+  CHECK(size == "261");  // pins the number written below
   CHECK(preflight::summary_json(s, 0) ==
         R"({"type":"clients","mode":"store","headers":["fname","lname","email","notes"],)"
         R"("mapping":{"fname":"first_name","lname":"last_name","email":"email"},"status":"completed",)"
@@ -306,7 +307,7 @@ TEST_CASE("report.summary_json_whole_document", "[report]") {
         R"("email":["The email field must be a valid email address."]}},)"
         R"({"client":{"first_name":"Bo","last_name":"Li","email":""},)"
         R"("errors":{"email":["The email field is required."],"_row":["Row has 3 cells; the header has 4."]}}],)"
-        R"("error_report":{"filename":"clients-errors.csv","extension":"csv","size":"258","status":"uploaded"},)"
+        R"("error_report":{"filename":"clients-errors.csv","extension":"csv","size":"261","status":"uploaded"},)"
         R"("preflight":{"engine_version":"0.1.0","laravel":"10","clean_rows":2,"blank_lines":1,"lines":6,)"
         R"("bytes":120,"encoding":{"name":"utf-8","reason":"valid UTF-8","set_by_user":false},)"
         R"("dialect":{"delimiter":",","delimiter_name":"comma","set_by_user":false,)"
@@ -402,4 +403,27 @@ TEST_CASE("report.record_key_falls_back_when_singular_is_empty", "[report]") {
   CHECK(json.find(R"("errors":[{"record":{"f":"x"},"errors":{"f":["m"]}}])") != std::string::npos);
   CHECK(json.find(R"("error_report":null)") != std::string::npos);
   CHECK(json.find(R"("error":{)") == std::string::npos);  // only for a failed file
+}
+
+TEST_CASE("report.error_csv_keeps_messages_under_errors_for_ragged_rows", "[report]") {
+  preflight::summary s;
+  preflight::report_options o;
+  preflight::report_builder b(s, o);
+  const std::vector<std::string> headers{"a", "b"};
+  b.begin_error_csv(headers);
+  const std::vector<std::string_view> long_row{"1", "2", "3", "4"};
+  const std::vector<preflight::row_failure> failures{{"_row", "columns", "The row has 4 cells but the header has 2 columns."}};
+  preflight::failed_row r;
+  r.line = 7;
+  r.cells = long_row;
+  r.failures = failures;
+  b.add_failed_row(r);
+  const std::vector<std::string_view> short_row{"x"};
+  r.line = 8;
+  r.cells = short_row;
+  b.add_failed_row(r);
+  CHECK(b.take_error_csv() ==
+        "\xEF\xBB\xBF\"line\",\"a\",\"b\",\"errors\"\r\n"
+        "\"7\",\"1\",\"2\",\"The row has 4 cells but the header has 2 columns.\",\"3\",\"4\"\r\n"
+        "\"8\",\"x\",\"\",\"The row has 4 cells but the header has 2 columns.\"\r\n");
 }

@@ -140,8 +140,8 @@ TEST_CASE("session.update_mode_keys_duplicates_and_blank_warnings", "[session]")
   for (const warning_entry& w : o.sum.warnings) {
     if (w.code == "blank_in_update" && w.field == "email") {
       blank_warning = true;
-      CHECK(w.count == 2);
-      CHECK(w.lines == std::vector<uint64_t>{2, 5});
+      CHECK(w.count == 1);  // line 5 fails anyway: it will not be sent
+      CHECK(w.lines == std::vector<uint64_t>{2});
     }
   }
   CHECK(blank_warning);

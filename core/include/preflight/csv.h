@@ -114,10 +114,11 @@ class tokenizer {
   struct stop_bytes;
 
   scan_result scan();
-  bool scan_simple_fields(const char* b, size_t& i, size_t n, const stop_bytes& stops) noexcept;
-  size_t next_stop(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
+  bool scan_simple_fields(const char* b, size_t& i, size_t n) noexcept;
+  size_t next_stop(const char* b, size_t from, size_t n) noexcept;
+  size_t next_stop_block(const char* b, size_t from, size_t n, size_t& block, uint64_t& rest) noexcept;
   size_t next_stop_in_window(size_t from) const noexcept;
-  void fill_window(const char* b, size_t from, size_t n, const stop_bytes& stops) noexcept;
+  void fill_window(const char* b, size_t from, size_t n) noexcept;
   bool finish_input();
   void emit(csv_row& out);
   void begin_row(size_t i);
@@ -176,7 +177,7 @@ class tokenizer {
   // The field being scanned.
   size_t field_start_ = 0;     // its first byte (the opening quote for quoted fields)
   size_t field_limit_ = 0;     // first position at which a limit fires (see on_limit)
-  size_t handed_over_ = 0;     // the field start where scan_simple_fields() last gave up
+  size_t handed_over_ = SIZE_MAX;  // the field start where scan_simple_fields() last gave up
   field_kind kind_ = field_kind::plain;
   uint64_t quote_line_ = 0;    // line where the open quoted field's quote is
   size_t quote_eol_ = 0;       // first line break after that quote (npos: none yet)

@@ -45,6 +45,7 @@ struct header_set {
   std::vector<std::string> names;      ///< unique, non-empty: what mappings refer to
   std::vector<std::string> original;   ///< as in the file
   std::vector<std::string> warnings;   ///< one sentence per renamed header
+  std::vector<size_t> renamed;         ///< the column each warning is about, aligned with warnings
 };
 header_set normalize_headers(std::span<const std::string_view> raw);
 

@@ -51,6 +51,8 @@ class reader {
 
   /// True once the encoding and dialect are known (after sniff_bytes, or at finish()).
   [[nodiscard]] bool started() const noexcept { return tok_.has_value(); }
+  /// True once finish() was called.
+  [[nodiscard]] bool finished() const noexcept { return finished_; }
   [[nodiscard]] const encoding_guess& detected_encoding() const noexcept { return guess_; }
   [[nodiscard]] bool encoding_set_by_user() const noexcept { return options_.forced_encoding.has_value(); }
   [[nodiscard]] const dialect& detected_dialect() const noexcept { return dialect_; }

@@ -111,7 +111,8 @@ struct report_options {
 ///
 /// The error CSV (UTF-8 with BOM, CRLF) has the columns `line`, the file's headers, and
 /// `errors` (one message per line inside the cell); every cell is neutralised
-/// (csv_writer.h), the header cells included.
+/// (csv_writer.h), the header cells included. A row with fewer cells than headers is
+/// padded with empty cells; the extra cells of a longer row come after `errors`.
 class report_builder {
  public:
   report_builder(summary& s, report_options options = {});
@@ -140,6 +141,7 @@ class report_builder {
   report_options options_;
   std::string csv_;
   uint64_t csv_bytes_ = 0;
+  size_t csv_columns_ = 0;  // headers in the error CSV (0: none given)
   std::vector<std::pair<std::string, uint64_t>> by_field_, by_rule_;
   std::string scratch_;
 };
