@@ -180,47 +180,105 @@ constexpr uint64_t fold8(uint64_t w) noexcept {
   return w | (upper >> 2);
 }
 
-/// A small set of strings looked up without allocating: an open-addressing table keyed by
-/// a hash of the length and the first eight (folded) bytes. A lookup loads and folds that
-/// first word once, uses it for the hash and, nearly always, for the only comparison: the
-/// slot keeps its item's first word, and the rest of the item (if longer than eight bytes)
-/// in zero-padded words (folded when the table is case-insensitive). Used for in / not_in
+// n (0..8) bytes as a zero-padded little-endian word, with fixed-size loads only (a
+// variable-length memcpy becomes a library call). Two overlapping loads agree on the
+// bytes they share, so OR-ing them is exact. fold8 and the shifts think in little-endian
+// byte order, which both targets (x86-64, WebAssembly) have.
+static_assert(std::endian::native == std::endian::little, "rules.cpp assumes a little-endian host");
+[[gnu::always_inline]] inline uint64_t load_partial(const char* p, size_t n) noexcept {
+  const auto byte = [&](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(p[k])); };
+  if (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return uint64_t{lo} | uint64_t{hi} << ((n - 4) * 8);
+  }
+  if (n >= 2) return byte(0) | byte(1) << 8 | byte(n - 1) << ((n - 1) * 8);
+  return n == 1 ? byte(0) : 0;
+}
+
+/// A small set of strings looked up without allocating: a hash table keyed by the length
+/// and the first eight (folded) bytes. A lookup loads and folds that first word once and
+/// uses it both for the hash and, nearly always, for the only comparison: a slot keeps its
+/// item's first word, and the rest of the item (if longer than eight bytes) in zero-padded
+/// words (folded when the table is case-insensitive). build() looks for a multiplier that
+/// gives every item a slot of its own (the lists are short and fixed), so a lookup reads
+/// one slot; when none is found it falls back to linear probing. Used for in / not_in
 /// lists and for boolean spellings.
 class string_table {
  public:
   /// `items` in order; find() returns the index of the first equal item.
   void build(const std::vector<std::string>& items, bool fold_case) {
     fold_ = fold_case;
-    size_t capacity = 4;
-    while (capacity < items.size() * 2) capacity *= 2;
-    slots_.assign(capacity, slot{});
-    mask_ = capacity - 1;
+    // Distinct items only, each with its first index; longer ones cannot match a cell.
+    std::vector<std::pair<std::string, int32_t>> distinct;
     for (size_t k = 0; k < items.size(); ++k) {
       const std::string& item = items[k];
-      if (item.size() > std::numeric_limits<uint32_t>::max() / 2) continue;  // cannot match a cell
-      if (find(item) >= 0) continue;  // a duplicate keeps the first index
+      if (item.size() > std::numeric_limits<uint32_t>::max() / 2) continue;
+      const uint64_t first = word_at(item, 0);
+      const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& d) {
+        return d.first.size() == item.size() && word_at(d.first, 0) == first && equal_rest(item, d.first);
+      });
+      if (!seen) distinct.emplace_back(item, static_cast<int32_t>(k));
+    }
+    size_t capacity = 4;
+    while (capacity < distinct.size() * 2) capacity *= 2;
+    // A multiplier under which no two items share a slot, trying up to 8x the capacity.
+    perfect_ = false;
+    for (size_t cap = capacity; cap <= capacity * 8 && !perfect_; cap *= 2) {
+      for (uint64_t attempt = 0; attempt < 64 && !perfect_; ++attempt) {
+        const uint64_t multiplier = 0x9E3779B97F4A7C15ull + attempt * 0x632BE59BD9B4E019ull;
+        std::vector<bool> used(cap, false);
+        bool clash = false;
+        for (const auto& d : distinct) {
+          const size_t at = hash(word_at(d.first, 0), d.first.size(), multiplier) & (cap - 1);
+          if (used[at]) {
+            clash = true;
+            break;
+          }
+          used[at] = true;
+        }
+        if (!clash) {
+          perfect_ = true;
+          capacity = cap;
+          multiplier_ = multiplier;
+        }
+      }
+    }
+    slots_.assign(capacity, slot{});
+    mask_ = capacity - 1;
+    words_.clear();
+    max_size_ = 0;
+    for (const auto& [item, index] : distinct) {
       max_size_ = std::max(max_size_, item.size());
       slot entry;
       entry.first = word_at(item, 0);
       entry.word_offset = static_cast<uint32_t>(words_.size());
       entry.length = static_cast<uint32_t>(item.size());
-      entry.index = static_cast<int32_t>(k);
+      entry.index = index;
       for (size_t i = 8; i < item.size(); i += 8) words_.push_back(word_at(item, i));
-      size_t at = hash(entry.first, item.size()) & mask_;
+      size_t at = hash(entry.first, item.size(), multiplier_) & mask_;
       while (slots_[at].index >= 0) at = (at + 1) & mask_;
       slots_[at] = entry;
     }
   }
 
-  [[nodiscard]] int32_t find(std::string_view v) const noexcept {
-    if (v.size() > max_size_ || slots_.empty()) return -1;
-    const uint64_t first = word_at(v, 0);
-    for (size_t at = hash(first, v.size()) & mask_;; at = (at + 1) & mask_) {
+  [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept {
+    const size_t n = v.size();
+    if (n > max_size_ || slots_.empty()) return -1;
+    uint64_t first = load_partial(v.data(), n < 8 ? n : 8);
+    if (fold_) first = fold8(first);
+    for (size_t at = hash(first, n, multiplier_) & mask_;; at = (at + 1) & mask_) {
       const slot& s = slots_[at];
-      if (s.index < 0) return -1;
-      if (s.first == first && s.length == v.size() && (v.size() <= 8 || equal_rest(v, words_.data() + s.word_offset))) {
+      if (s.first == first && s.length == n && s.index >= 0 && (n <= 8 || equal_tail(v, s.word_offset))) {
         return s.index;
       }
+      if (perfect_ || s.index < 0) return -1;
     }
   }
 
@@ -235,53 +293,38 @@ class string_table {
   /// Bytes [i, i+8) of v as a word, zero-padded past the end, folded when case-insensitive.
   [[nodiscard]] uint64_t word_at(std::string_view v, size_t i) const noexcept {
     if (i >= v.size()) return 0;
-    const uint64_t w = load_up_to_8(v.data() + i, std::min<size_t>(8, v.size() - i));
+    const uint64_t w = load_partial(v.data() + i, std::min<size_t>(8, v.size() - i));
     return fold_ ? fold8(w) : w;
   }
 
-  // n (1..8) bytes as a zero-padded little-endian word, with fixed-size loads only (a
-  // variable-length memcpy becomes a library call). Two overlapping loads agree on the
-  // bytes they share, so OR-ing them is exact.
-  static uint64_t load_up_to_8(const char* p, size_t n) noexcept {
-    const auto byte = [&](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(p[k])); };
-    if (n == 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      return little_endian(w);
-    }
-    if (n >= 4) {
-      uint32_t lo, hi;
-      std::memcpy(&lo, p, 4);
-      std::memcpy(&hi, p + n - 4, 4);
-      return little_endian(lo) | little_endian(hi) << ((n - 4) * 8);
-    }
-    if (n >= 2) return byte(0) | byte(1) << 8 | byte(n - 1) << ((n - 1) * 8);
-    return n == 1 ? byte(0) : 0;
-  }
-
-  // fold8 and the shifts above think in little-endian byte order, which both targets
-  // (x86-64, WebAssembly) have.
-  static_assert(std::endian::native == std::endian::little, "string_table assumes a little-endian host");
-  static uint64_t little_endian(uint64_t w) noexcept { return w; }
-
-  /// Bytes from 8 on; `words` holds the item's words from its second on.
-  [[nodiscard]] bool equal_rest(std::string_view v, const uint64_t* words) const noexcept {
+  /// Bytes from 8 on, against an item's words from its second on (out of line: the
+  /// common items fit in one word).
+  [[gnu::noinline]] bool equal_tail(std::string_view v, uint32_t word_offset) const noexcept {
+    const uint64_t* words = words_.data() + word_offset;
     for (size_t i = 8; i < v.size(); i += 8) {
       if (word_at(v, i) != words[i / 8 - 1]) return false;
     }
     return true;
   }
+  /// Whether two items of one length agree from byte 8 on (for build's duplicates).
+  [[nodiscard]] bool equal_rest(std::string_view a, std::string_view b) const noexcept {
+    for (size_t i = 8; i < a.size(); i += 8) {
+      if (word_at(a, i) != word_at(b, i)) return false;
+    }
+    return true;
+  }
 
-  [[nodiscard]] static uint64_t hash(uint64_t first, size_t length) noexcept {
-    const uint64_t h = (first ^ (static_cast<uint64_t>(length) << 59)) * 0x9E3779B97F4A7C15ull;
-    return h >> 40;
+  [[nodiscard]] static uint64_t hash(uint64_t first, size_t length, uint64_t multiplier) noexcept {
+    return ((first ^ (static_cast<uint64_t>(length) << 59)) * multiplier) >> 40;
   }
 
   std::vector<uint64_t> words_;
   std::vector<slot> slots_;
   size_t mask_ = 0;
   size_t max_size_ = 0;
+  uint64_t multiplier_ = 0x9E3779B97F4A7C15ull;
   bool fold_ = false;
+  bool perfect_ = false;
 };
 
 // ───────────────────────────── regex prefilter ─────────────────────────────
@@ -333,13 +376,12 @@ class regex_prefilter {
   /// True when `s` certainly does not match (so search() would return false).
   [[nodiscard]] bool cannot_match(std::string_view s) const noexcept {
     if (has_first_ && (s.empty() || !first_.has(static_cast<unsigned char>(s.front())))) return true;
-    if (has_required_) {
-      for (const char c : s) {
-        if (required_.has(static_cast<unsigned char>(c))) return false;
-      }
-      return true;
+    if (!has_required_) return false;
+    if (required_count_ > 0) return !contains_any_swar(s);
+    for (const char c : s) {
+      if (required_.has(static_cast<unsigned char>(c))) return false;
     }
-    return false;
+    return true;
   }
 
   [[nodiscard]] bool active() const noexcept { return has_first_ || has_required_; }
@@ -605,6 +647,34 @@ class regex_prefilter {
       }
     }
     has_required_ = best < 256;
+    // A set of a few nonzero bytes ("E or e") is searched for eight bytes at a time.
+    if (has_required_ && best <= static_cast<int>(required_bytes_.size()) && !required_.has(0)) {
+      for (unsigned b = 1; b < 256; ++b) {
+        if (required_.has(static_cast<unsigned char>(b))) required_bytes_[required_count_++] = static_cast<uint8_t>(b);
+      }
+    }
+  }
+
+  // Whether s holds one of required_bytes_: per word, a byte equal to b becomes zero in
+  // w ^ (b * ones), and (x - ones) & ~x & highs is nonzero exactly when x has a zero byte.
+  // The tail is zero-padded, which no required byte equals.
+  [[nodiscard]] bool contains_any_swar(std::string_view s) const noexcept {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const auto has_one = [&](uint64_t w) {
+      uint64_t hit = 0;
+      for (uint32_t k = 0; k < required_count_; ++k) {
+        const uint64_t x = w ^ (ones * required_bytes_[k]);
+        hit |= (x - ones) & ~x & highs;
+      }
+      return hit != 0;
+    };
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (has_one(w)) return true;
+    }
+    return i < s.size() && has_one(load_partial(s.data() + i, s.size() - i));
   }
 
   // Anchored at the start: the first byte of the subject is consumed by the first atom
@@ -634,6 +704,8 @@ class regex_prefilter {
   }
 
   byte_set first_, required_;
+  std::array<uint8_t, 4> required_bytes_{};
+  uint32_t required_count_ = 0;  // 0: scan with the bit set
   bool has_first_ = false;
   bool has_required_ = false;
 };
@@ -654,6 +726,7 @@ struct compiled_rule {
 /// Presence rules have nothing left to do there and are left out; the common type checks
 /// get their own case in check_row's loop, and everything else goes through passes().
 enum class filled_op : uint8_t {
+  none,       // nothing to check
   general,    // passes(rules[param])
   fail,       // prohibited
   uuid,
@@ -664,21 +737,30 @@ enum class filled_op : uint8_t {
   in,         // param: the value set
   not_in,
   max_chars,  // max on a field that is not numeric: param is the rule
+  size,       // max / min / between / size otherwise: param is the rule
+  date_vs_literal,  // after… against a literal date, on a field without date_format
   regex,      // regex / not_regex: param is the rule
 };
 
 struct filled_check {
-  filled_op op = filled_op::general;
-  bool stops = false;        // an implicit rule: a failure ends the field
-  uint16_t rule_index = 0;   // within the field, for the violation
-  uint32_t param = 0;
+  filled_op op = filled_op::none;
+  uint32_t param = 0;        // the rule (general, regex, max_chars), or the value set (in, not_in)
+  uint32_t limit = 0;        // max_chars: a byte length that certainly passes
+};
+
+/// What check_row reads for every field it visits, kept apart from field_plan so the hot
+/// loop touches one small record per field: the field's first check on a filled cell
+/// inline (most fields have one), the others in impl::filled_checks.
+struct field_fast {
+  filled_check first;
+  uint32_t more_begin = 0;   // further checks: filled_checks[more_begin, more_end)
+  uint32_t more_end = 0;
+  bool skip_null = false;    // nullable without implicit rules: a null cell has nothing to check
 };
 
 struct field_plan {
   uint32_t rule_begin = 0;   // into impl::rules
   uint32_t check_end = 0;    // rules checked by check_row end here (distinct comes after)
-  uint32_t filled_begin = 0;  // into impl::filled_checks: this field's checks on a filled cell
-  uint32_t filled_end = 0;
   uint16_t distinct_index = 0;
   bool nullable = false;
   bool bail = false;
@@ -695,6 +777,7 @@ struct compiled_tables {
   laravel_version wording = laravel_version::v10;
   std::vector<field_plan> fields;
   std::vector<compiled_rule> rules;
+  std::vector<field_fast> fast;                // parallel to `fields`
   std::vector<filled_check> filled_checks;
   std::vector<std::vector<std::string>> params;  // parallel to `rules`: parameters as written
   std::vector<uint16_t> field_refs;
@@ -821,6 +904,44 @@ bool digits_only(std::string_view v) noexcept {
   return true;
 }
 
+// Laravel's getSize for max / min / between / size: the number itself when the field is
+// numeric and the value is a number, else the length in characters (mb_strlen; null
+// counts as 0).
+inline bool size_rule_passes(const field_plan& fp, const compiled_rule& r, cell& c) noexcept {
+  double size;
+  if (fp.numeric && c.numeric()) {
+    size = c.number;
+  } else if (r.kind == rule_kind::max && static_cast<double>(c.value.size()) <= r.a) {
+    return true;  // code points never outnumber bytes: skip counting
+  } else {
+    size = static_cast<double>(utf8_length(c.value));
+  }
+  switch (r.kind) {
+    case rule_kind::max: return size <= r.a;
+    case rule_kind::min: return size >= r.a;
+    case rule_kind::between: return size >= r.a && size <= r.b;
+    default: return size == r.a;
+  }
+}
+
+// As on the server: a value that is not a date parses to null, and PHP compares null with
+// a timestamp as booleans (false against true). So before and before_or_equal pass, and
+// the field's `date` rule alone reports the value, while after, after_or_equal and
+// date_equals fail as well.
+constexpr bool unreadable_date_passes(rule_kind k) noexcept {
+  return k == rule_kind::before || k == rule_kind::before_or_equal;
+}
+
+constexpr bool dates_in_order(rule_kind k, int64_t mine, int64_t theirs) noexcept {
+  switch (k) {
+    case rule_kind::after: return mine > theirs;
+    case rule_kind::after_or_equal: return mine >= theirs;
+    case rule_kind::before: return mine < theirs;
+    case rule_kind::before_or_equal: return mine <= theirs;
+    default: return mine == theirs;
+  }
+}
+
 // violation::detail of a required_if whose other field was null: Laravel then shows
 // :value as "empty" (getDisplayableValue), whatever the parameter said.
 constexpr uint16_t other_was_null = 0x8000;
@@ -904,24 +1025,8 @@ constexpr uint16_t other_was_null = 0x8000;
     case rule_kind::max:
     case rule_kind::min:
     case rule_kind::between:
-    case rule_kind::size: {
-      // Laravel's getSize: the number itself when the field is numeric and the value is a
-      // number, else the length in characters (mb_strlen; null counts as 0).
-      double size;
-      if (fp.numeric && c.numeric()) {
-        size = c.number;
-      } else if (r.kind == rule_kind::max && static_cast<double>(v.size()) <= r.a) {
-        return true;  // code points never outnumber bytes: skip counting
-      } else {
-        size = static_cast<double>(utf8_length(v));
-      }
-      switch (r.kind) {
-        case rule_kind::max: return size <= r.a;
-        case rule_kind::min: return size >= r.a;
-        case rule_kind::between: return size >= r.a && size <= r.b;
-        default: return size == r.a;
-      }
-    }
+    case rule_kind::size:
+      return size_rule_passes(fp, r, c);
     case rule_kind::digits:
       return digits_only(v) && static_cast<double>(v.size()) == r.a;
     case rule_kind::digits_between:
@@ -945,13 +1050,7 @@ constexpr uint16_t other_was_null = 0x8000;
     case rule_kind::date_equals: {
       int64_t mine = 0, theirs = r.date;
       if (c.is_null) return false;  // Laravel: neither a string nor a number
-      if (!(read_formatted_date(m, fp, v, mine) || c.date(mine))) {
-        // As on the server: a value that is not a date parses to null, and PHP compares
-        // null with a timestamp as booleans (false against true). So before and
-        // before_or_equal pass, and the field's `date` rule alone reports the value, while
-        // after, after_or_equal and date_equals fail as well.
-        return r.kind == rule_kind::before || r.kind == rule_kind::before_or_equal;
-      }
+      if (!(read_formatted_date(m, fp, v, mine) || c.date(mine))) return unreadable_date_passes(r.kind);
       if (r.has_other) {
         // The other field's value being empty or unreadable makes the comparison
         // meaningless in PHP (a failed strtotime); rather than guess, the rule passes and
@@ -960,13 +1059,7 @@ constexpr uint16_t other_was_null = 0x8000;
         if (!row.is_present(r.other) || is_blank(other)) return true;
         if (!read_date(m, fp, other, theirs)) return true;
       }
-      switch (r.kind) {
-        case rule_kind::after: return mine > theirs;
-        case rule_kind::after_or_equal: return mine >= theirs;
-        case rule_kind::before: return mine < theirs;
-        case rule_kind::before_or_equal: return mine <= theirs;
-        default: return mine == theirs;
-      }
+      return dates_in_order(r.kind, mine, theirs);
     }
   }
   return true;
@@ -1133,12 +1226,14 @@ class compiler {
     const size_t words = (type_.fields.size() + 7) / 8;
     m_.visit_if_present.assign(words, 0);
     m_.visit_always.assign(words, 0);
+
     for (size_t f = 0; f < type_.fields.size(); ++f) {
       const field_plan& fp = m_.fields[f];
       if (fp.rule_begin == fp.check_end) continue;
       const uint64_t bit = uint64_t{0x80} << ((f % 8) * 8);
       m_.visit_if_present[f / 8] |= bit;
       if (fp.has_implicit) m_.visit_always[f / 8] |= bit;
+
     }
     return status::success();
   }
@@ -1296,18 +1391,21 @@ class compiler {
     m_.params.insert(m_.params.end(), checked_params.begin(), checked_params.end());
     m_.params.insert(m_.params.end(), distinct_params.begin(), distinct_params.end());
     fp.distinct_index = static_cast<uint16_t>(fp.check_end - fp.rule_begin);
-    add_filled_checks(fp);
+    add_filled_checks(f, fp);
     return status::success();
   }
 
   // The field's checks on a filled cell, in rule order.
-  void add_filled_checks(field_plan& fp) {
-    fp.filled_begin = static_cast<uint32_t>(m_.filled_checks.size());
+  void add_filled_checks(size_t f, const field_plan& fp) {
+    if (m_.fast.size() < m_.fields.size()) m_.fast.resize(m_.fields.size());
+    field_fast& ff = m_.fast[f];
+    ff.skip_null = fp.nullable && !fp.has_implicit;
+    bool first = true;
+    ff.more_begin = static_cast<uint32_t>(m_.filled_checks.size());
     for (uint32_t i = fp.rule_begin; i < fp.check_end; ++i) {
       const compiled_rule& r = m_.rules[i];
       filled_check k;
-      k.stops = r.implicit;
-      k.rule_index = static_cast<uint16_t>(i - fp.rule_begin);
+      k.op = filled_op::general;
       k.param = i;
       switch (r.kind) {
         // On a filled cell these pass: it is present and not blank, whatever the other fields.
@@ -1337,15 +1435,37 @@ class compiler {
           k.param = static_cast<uint32_t>(r.aux);
           break;
         case rule_kind::max:
-          if (!fp.numeric) k.op = filled_op::max_chars;
+          if (!fp.numeric) {
+            k.op = filled_op::max_chars;
+            // size <= a for a whole size is size <= floor(a); anything longer is counted.
+            const double cap = std::numeric_limits<uint32_t>::max();
+            k.limit = r.a <= 0 ? 0 : static_cast<uint32_t>(std::min(r.a, cap));
+          } else {
+            k.op = filled_op::size;
+          }
+          break;
+        case rule_kind::min:
+        case rule_kind::between:
+        case rule_kind::size: k.op = filled_op::size; break;
+        case rule_kind::after:
+        case rule_kind::after_or_equal:
+        case rule_kind::before:
+        case rule_kind::before_or_equal:
+        case rule_kind::date_equals:
+          if (!r.has_other && fp.date_format < 0) k.op = filled_op::date_vs_literal;
           break;
         case rule_kind::regex:
         case rule_kind::not_regex: k.op = filled_op::regex; break;
         default: break;
       }
-      m_.filled_checks.push_back(k);
+      if (first) {
+        ff.first = k;
+        first = false;
+      } else {
+        m_.filled_checks.push_back(k);
+      }
     }
-    fp.filled_end = static_cast<uint32_t>(m_.filled_checks.size());
+    ff.more_end = static_cast<uint32_t>(m_.filled_checks.size());
   }
 
   status bad_param(size_t f, const piece& p, std::string_view why) const {
@@ -1577,103 +1697,92 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
   return (((w & lows) + lows) | w) & ~lows;  // high bit of each nonzero byte
 }
 
-/// Runs field f's rules on a cell that is not filled (null, whitespace only, or the field
-/// not present): implicit rules, and the others only when Laravel would run them.
-[[gnu::noinline]] bool check_unfilled(const compiled_tables& m, const row_view& row, size_t f, std::string_view value,
-                                      bool present, std::vector<violation>& out) {
+/// Runs field f's rules on its cell exactly as Laravel would and appends the failures.
+/// check_row comes here only for the cells its fast verdict does not settle: a filled cell
+/// that fails some check, and the unusual empty ones (required, not nullable, blank…).
+[[gnu::noinline]] void check_field(const compiled_tables& m, const row_view& row, size_t f, bool present,
+                                   std::vector<violation>& out) {
   const field_plan& fp = m.fields[f];
+  const std::string_view value = row.value(f);
   // Laravel runs a non-implicit rule only on a present attribute whose value is not a
   // whitespace-only string (presentOrRuleIsImplicit), and not null when the attribute is
   // nullable (isNotNullIfMarkedAsNullable). A null that is not nullable is checked.
-  const bool run_all = present && value.empty() && !fp.nullable;
-  if (!run_all && !fp.has_implicit) return true;
+  const bool run_all = present && (value.empty() ? !fp.nullable : !is_blank(value));
+  if (!run_all && !fp.has_implicit) return;
   cell c{value, present, value.empty(), -1, -1, 0, date_value{}};
-  bool ok = true;
   for (uint32_t i = fp.rule_begin, end = fp.check_end; i < end; ++i) {
     const compiled_rule& r = m.rules[i];
     if (!run_all && !r.implicit) continue;
     uint16_t detail = 0;
     if (passes(m, fp, r, c, row, detail)) continue;
     out.push_back(violation{static_cast<uint16_t>(f), static_cast<uint16_t>(i - fp.rule_begin), detail});
-    ok = false;
     // `bail` stops at the first failure; a failed implicit rule always stops the field.
     if (fp.bail || r.implicit) break;
   }
-  return ok;
 }
 
-/// Runs field f's checks on a filled cell (present, not whitespace-only).
-inline bool check_filled(const compiled_tables& m, const row_view& row, size_t f, std::string_view v,
-                         std::vector<violation>& out) {
-  const field_plan& fp = m.fields[f];
-  cell c{v, true, false, -1, -1, 0, date_value{}};
-  bool ok = true;
-  for (uint32_t k = fp.filled_begin, end = fp.filled_end; k < end; ++k) {
-    const filled_check& check = m.filled_checks[k];
-    bool pass = false;
-    uint16_t detail = 0;
-    switch (check.op) {
-      case filled_op::general: pass = passes(m, fp, m.rules[check.param], c, row, detail); break;
-      case filled_op::fail: pass = false; break;
-      case filled_op::uuid: pass = is_uuid(v); break;
-      case filled_op::email: pass = is_email(v); break;
-      case filled_op::integer: {
-        int64_t n = 0;
-        pass = parse_integer(v, n);
-        // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
-        // trim differently) are the same number for is_numeric: spare the size rules a parse.
-        if (pass && c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
-            static_cast<unsigned char>(v.back()) > ' ') {
-          c.numeric_state = 1;
-          c.number = static_cast<double>(n);
-        }
-        break;
-      }
-      case filled_op::boolean: pass = m.booleans.find(v) >= 0; break;
-      case filled_op::date: pass = c.date(); break;
-      case filled_op::in: pass = m.sets[check.param].find(v) >= 0; break;
-      case filled_op::not_in: pass = m.sets[check.param].find(v) < 0; break;
-      case filled_op::max_chars: {
-        // Code points never outnumber bytes: count them only for a long value.
-        const double limit = m.rules[check.param].a;
-        pass = static_cast<double>(v.size()) <= limit || static_cast<double>(utf8_length(v)) <= limit;
-        break;
-      }
-      case filled_op::regex: {
-        const compiled_rule& r = m.rules[check.param];
-        const auto index = static_cast<size_t>(r.aux);
-        if (m.regex_filters[index].cannot_match(v)) {
-          pass = r.kind == rule_kind::not_regex;
-        } else {
-          bool too_complex = false;
-          const bool found = m.regexes[index].search(v, &too_complex);
-          // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
-          // `false < 1` passes not_regex. We keep both outcomes.
-          pass = too_complex ? r.kind == rule_kind::not_regex : (r.kind == rule_kind::regex) == found;
-        }
-        break;
-      }
+/// One check on a filled cell (present, not whitespace-only): the common rules are a case
+/// each, calling the leaf parsers directly; the rest go through passes().
+[[gnu::always_inline]] inline bool passes_filled(const compiled_tables& m, size_t f, const filled_check& check, cell& c,
+                          const row_view& row) noexcept {
+  const std::string_view v = c.value;
+  switch (check.op) {
+    case filled_op::none: return true;
+    case filled_op::general: {
+      uint16_t detail = 0;
+      return passes(m, m.fields[f], m.rules[check.param], c, row, detail);
     }
-    if (pass) continue;
-    out.push_back(violation{static_cast<uint16_t>(f), check.rule_index, detail});
-    ok = false;
-    // `bail` stops at the first failure; a failed implicit rule always stops the field.
-    if (fp.bail || check.stops) break;
+    case filled_op::fail: return false;
+    case filled_op::uuid: return is_uuid(v);
+    case filled_op::email: return is_email(v);
+    case filled_op::integer: {
+      int64_t n = 0;
+      if (!parse_integer(v, n)) return false;
+      // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
+      // trim differently) are the same number for is_numeric: spare the size rules a parse.
+      if (c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
+          static_cast<unsigned char>(v.back()) > ' ') {
+        c.numeric_state = 1;
+        c.number = static_cast<double>(n);
+      }
+      return true;
+    }
+    case filled_op::boolean: return m.booleans.find(v) >= 0;
+    case filled_op::date: return c.date();
+    case filled_op::in: return m.sets[check.param].find(v) >= 0;
+    case filled_op::not_in: return m.sets[check.param].find(v) < 0;
+    case filled_op::max_chars:
+      // Code points never outnumber bytes: count them only for a long value.
+      return v.size() <= check.limit || static_cast<double>(utf8_length(v)) <= m.rules[check.param].a;
+    case filled_op::size: return size_rule_passes(m.fields[f], m.rules[check.param], c);
+    case filled_op::date_vs_literal: {
+      const compiled_rule& r = m.rules[check.param];
+      int64_t mine = 0;
+      if (!c.date(mine)) return unreadable_date_passes(r.kind);
+      return dates_in_order(r.kind, mine, r.date);
+    }
+    case filled_op::regex: {
+      const compiled_rule& r = m.rules[check.param];
+      const auto index = static_cast<size_t>(r.aux);
+      if (m.regex_filters[index].cannot_match(v)) return r.kind == rule_kind::not_regex;
+      bool too_complex = false;
+      const bool found = m.regexes[index].search(v, &too_complex);
+      // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
+      // `false < 1` passes not_regex. We keep both outcomes.
+      if (too_complex) return r.kind == rule_kind::not_regex;
+      return (r.kind == rule_kind::regex) == found;
+    }
   }
-  return ok;
+  return true;
 }
 
-/// Field f's rules on its cell; appends the failures.
-inline bool check_field(const compiled_tables& m, const row_view& row, size_t f, bool present, std::vector<violation>& out) {
-  const std::string_view value = row.value(f);
-  // Filled: present, and neither empty nor whitespace only (every PHP trim() character is
-  // at most ' ', so one comparison settles the usual cell).
-  if (present && !value.empty() && !(static_cast<unsigned char>(value.front()) <= ' ' && is_blank_slow(value))) {
-    return check_filled(m, row, f, value, out);
+/// The further checks of a field with more than one (its first passed).
+[[gnu::noinline]] bool more_checks_pass(const compiled_tables& m, size_t f, const field_fast& ff, cell& c,
+                                        const row_view& row) noexcept {
+  for (uint32_t k = ff.more_begin; k < ff.more_end; ++k) {
+    if (!passes_filled(m, f, m.filled_checks[k], c, row)) return false;
   }
-  const field_plan& fp = m.fields[f];
-  if (present && value.empty() && fp.nullable && !fp.has_implicit) return true;  // the usual null
-  return check_unfilled(m, row, f, value, present, out);
+  return true;
 }
 
 }  // namespace
@@ -1682,9 +1791,11 @@ bool rule_set::check_row(std::span<const std::string_view> values, std::span<con
                          std::vector<violation>& out) const {
   const impl& m = *impl_;
   const row_view row{values, present};
+  const field_fast* const fast = m.fast.data();
   const size_t field_count = m.fields.size();
   const size_t present_count = std::min(present.size(), field_count);
-  bool row_ok = true;
+  const size_t violations_before = out.size();
+  cell c{{}, true, false, -1, -1, 0, date_value{}};
   // Eight fields at a time: which are present, and so which to visit. A field that is not
   // present and has no implicit rule has nothing to check (most of a wide type's fields,
   // when the file maps a few of them).
@@ -1695,10 +1806,32 @@ bool rule_set::check_row(std::span<const std::string_view> values, std::span<con
       const auto bit = static_cast<unsigned>(std::countr_zero(visit));
       visit &= visit - 1;
       const size_t f = base + bit / 8;
-      row_ok &= check_field(m, row, f, ((here >> bit) & 1u) != 0, out);
+      const bool is_present = ((here >> bit) & 1u) != 0;
+      const std::string_view value = row.value(f);
+      const field_fast& ff = fast[f];
+      // The fast verdict: a filled cell (every PHP trim() character is at most ' ', so a
+      // first byte above that means not blank) that passes every check has nothing to
+      // report, and a null in a nullable field without implicit rules is not checked.
+      // Anything else goes to check_field for the exact violations.
+      if (is_present) {
+        if (!value.empty()) {
+          if (static_cast<unsigned char>(value.front()) > ' ') {
+            c.value = value;
+            c.numeric_state = -1;
+            c.date_state = -1;
+            if (passes_filled(m, f, ff.first, c, row) &&
+                (ff.more_begin == ff.more_end || more_checks_pass(m, f, ff, c, row))) {
+              continue;
+            }
+          }
+        } else if (ff.skip_null) {
+          continue;
+        }
+      }
+      check_field(m, row, f, is_present, out);
     }
   }
-  return row_ok;
+  return out.size() == violations_before;
 }
 
 std::string rule_set::message(const violation& v) const {

@@ -132,7 +132,7 @@ struct session::impl {
   std::vector<violation> violations;
   std::vector<row_failure> failures;
   std::vector<std::pair<std::string_view, std::string_view>> record;
-  std::vector<uint8_t> blank_warned;
+  std::vector<std::pair<size_t, size_t>> mapped_columns;  // (schema field, CSV column), set by resolve()
 
   session_progress prog;
 
@@ -296,7 +296,12 @@ status session::impl::resolve() {
   for (size_t f = 0; f < field_count; ++f)
     present[f] = (map.column_of_field[f] >= 0 || map.constant_of_field[f] >= 0) ? 1 : 0;
   values.assign(field_count, std::string_view{});
-  blank_warned.assign(field_count, 0);
+  for (size_t f = 0; f < field_count; ++f) {
+    if (map.column_of_field[f] >= 0)
+      mapped_columns.emplace_back(f, static_cast<size_t>(map.column_of_field[f]));
+    else if (map.constant_of_field[f] >= 0)
+      values[f] = map.constants[static_cast<size_t>(map.constant_of_field[f])];
+  }
 
   sum.mapping = map.resource_mapping;
   sum.unmapped_columns = map.unmapped_columns;
@@ -499,12 +504,8 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
   if (!m.issues.empty()) check_bytes(m, fields);
 
   if (cells_usable) {
-    for (size_t f = 0; f < values.size(); ++f) {
-      const int col = map.column_of_field[f];
-      if (col >= 0) values[f] = fields[static_cast<size_t>(col)];
-      else if (map.constant_of_field[f] >= 0) values[f] = map.constants[static_cast<size_t>(map.constant_of_field[f])];
-      else values[f] = std::string_view{};
-    }
+    // Constants and unmapped fields were set once in resolve(); only mapped cells change.
+    for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
     rules.check_row(values, present, violations);
     if (check_duplicate_keys) {
       const std::string_view key = values[static_cast<size_t>(key_field)];

@@ -14,6 +14,13 @@
 #include <limits>
 #include <system_error>
 
+// x86-64 always has SSE2; elsewhere (WebAssembly) the portable code below is used, and
+// PREFLIGHT_NO_SIMD forces it on x86 too (so the tests can cover it).
+#if defined(__SSE2__) && !defined(PREFLIGHT_NO_SIMD)
+#define PREFLIGHT_SSE2 1
+#include <emmintrin.h>
+#endif
+
 namespace preflight {
 namespace {
 
@@ -43,9 +50,11 @@ constexpr std::string_view trim_if(std::string_view s, Pred pred) noexcept {
 
 constexpr bool is_leap(int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+// At namespace scope: a table local to the function is rebuilt on the stack per call.
+constexpr std::array<int, 12> month_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
 constexpr int days_in_month(int64_t y, int m) noexcept {
-  constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return (m == 2 && is_leap(y)) ? 29 : days[static_cast<size_t>(m - 1)];
+  return (m == 2 && is_leap(y)) ? 29 : month_days[static_cast<size_t>(m - 1)];
 }
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
@@ -102,7 +111,7 @@ date_error parse_time_suffix(std::string_view s, size_t i, date_value& out) noex
   return date_error::ok;
 }
 
-date_error check_calendar(int year, int month, int day) noexcept {
+inline date_error check_calendar(int year, int month, int day) noexcept {
   // PHP's checkdate() accepts years 1..32767; four digits give at most 9999.
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
     return date_error::impossible_date;
@@ -156,25 +165,36 @@ namespace {
 // "YYYY-MM-DD", read straight from their fixed positions. Returns false for anything else
 // (including a shape match with a non-digit in it), and the general parser then decides;
 // when it returns true, the general parser would have given the same answer.
+// High bit of each byte of w that is not an ASCII digit, among the bytes in `positions`
+// (0xFF per byte to test).
+constexpr uint64_t non_digits(uint64_t w, uint64_t positions) noexcept {
+  constexpr uint64_t lows = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t x = w ^ 0x3030303030303030ull;  // a digit becomes 0..9
+  return (((x & lows) + 0x7676767676767676ull) | x) & positions & ~lows;
+}
+
 bool parse_fixed_date(std::string_view s, date_value& out, date_error& result) noexcept {
   if (s.size() != 10) return false;
-  const auto digit = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'}; };
+  const char* p = s.data();
+  uint64_t head;  // bytes 0..7
+  uint16_t tail;  // bytes 8..9, digits in both shapes
+  std::memcpy(&head, p, 8);
+  std::memcpy(&tail, p + 8, 2);
+  const auto digit = [&](size_t i) { return static_cast<int>(static_cast<unsigned char>(p[i])) - '0'; };
   int day = 0, month = 0, year = 0;
-  const char sep = s[2];
-  if (sep == s[5] && (sep == '/' || sep == '-' || sep == '.')) {
-    const unsigned d0 = digit(0), d1 = digit(1), m0 = digit(3), m1 = digit(4);
-    const unsigned y0 = digit(6), y1 = digit(7), y2 = digit(8), y3 = digit(9);
-    if ((d0 > 9) | (d1 > 9) | (m0 > 9) | (m1 > 9) | (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9)) return false;
-    day = static_cast<int>(d0 * 10 + d1);
-    month = static_cast<int>(m0 * 10 + m1);
-    year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
-  } else if (s[4] == '-' && s[7] == '-') {
-    const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
-    const unsigned m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9);
-    if ((d0 > 9) | (d1 > 9) | (m0 > 9) | (m1 > 9) | (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9)) return false;
-    day = static_cast<int>(d0 * 10 + d1);
-    month = static_cast<int>(m0 * 10 + m1);
-    year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+  const char sep = p[2];
+  if (sep == p[5] && (sep == '/' || sep == '-' || sep == '.')) {
+    // DD?MM?YYYY: digits at 0 1 3 4 6 7 (and 8 9).
+    if ((non_digits(head, 0xFFFF00FFFF00FFFFull) | non_digits(tail, 0xFFFF)) != 0) return false;
+    day = digit(0) * 10 + digit(1);
+    month = digit(3) * 10 + digit(4);
+    year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9);
+  } else if (p[4] == '-' && p[7] == '-') {
+    // YYYY-MM-DD: digits at 0 1 2 3 5 6 (and 8 9).
+    if ((non_digits(head, 0x00FFFF00FFFFFFFFull) | non_digits(tail, 0xFFFF)) != 0) return false;
+    year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    month = digit(5) * 10 + digit(6);
+    day = digit(8) * 10 + digit(9);
   } else {
     return false;
   }
@@ -399,20 +419,22 @@ constexpr uint64_t bytes_in_range(uint64_t w, uint8_t lo, uint8_t hi) noexcept {
   return at_least_lo & ~above_hi & highs;
 }
 
-constexpr bool all_hex(uint64_t w) noexcept {
-  if (w & highs) return false;
+/// High bit set in each byte that is not a hexadecimal digit. A non-ASCII byte may upset
+/// its neighbours' results (a carry), but it is reported itself, so any nonzero answer
+/// still means "not all hex".
+constexpr uint64_t non_hex(uint64_t w) noexcept {
   const uint64_t digits = bytes_in_range(w, '0', '9');
   const uint64_t letters = bytes_in_range(w | (ones * 0x20), 'a', 'f');
-  return (digits | letters) == highs;
+  return (w & highs) | (~(digits | letters) & highs);
 }
 
-uint64_t load8(const char* p) noexcept {
+[[maybe_unused]] uint64_t load8(const char* p) noexcept {
   uint64_t w;
   std::memcpy(&w, p, 8);
   return w;
 }
 
-uint64_t load4(const char* p) noexcept {
+[[maybe_unused]] uint64_t load4(const char* p) noexcept {
   uint32_t w;
   std::memcpy(&w, p, 4);
   return w;
@@ -420,13 +442,40 @@ uint64_t load4(const char* p) noexcept {
 
 }  // namespace
 
+#if PREFLIGHT_SSE2
+namespace {
+
+/// Bit i set where byte i of x is a hexadecimal digit.
+inline unsigned hex_bits(__m128i x) noexcept {
+  const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  const __m128i letter = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+  const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
+  const __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter)));
+}
+
+}  // namespace
+#endif
+
 bool is_uuid(std::string_view s) noexcept {
   if (s.size() != 36) return false;
   const char* p = s.data();
-  if ((p[8] != '-') | (p[13] != '-') | (p[18] != '-') | (p[23] != '-')) return false;
-  // 8-4-4-4-12 hex digits, packed into four 8-byte words (byte order does not matter).
-  return all_hex(load8(p)) && all_hex(load4(p + 9) | (load4(p + 14) << 32)) &&
-         all_hex(load4(p + 19) | (load4(p + 24) << 32)) && all_hex(load8(p + 28));
+#if PREFLIGHT_SSE2
+  // Hex digits everywhere but 8 13 18 23, which hold dashes: 16 + 16 + 4 bytes.
+  int32_t last4;
+  std::memcpy(&last4, p + 32, 4);
+  const uint64_t hex = uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))} |
+                       uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))} << 16 |
+                       uint64_t{hex_bits(_mm_cvtsi32_si128(last4)) & 0xFu} << 32;
+  constexpr uint64_t dashes = (uint64_t{1} << 8) | (uint64_t{1} << 13) | (uint64_t{1} << 18) | (uint64_t{1} << 23);
+  return ((hex | dashes) == 0xFFFFFFFFFull) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
+#else
+  // 8-4-4-4-12 hex digits, packed into four 8-byte words (byte order does not matter),
+  // checked together with the dashes: one branch for the whole value.
+  const uint64_t bad = non_hex(load8(p)) | non_hex(load4(p + 9) | (load4(p + 14) << 32)) |
+                       non_hex(load4(p + 19) | (load4(p + 24) << 32)) | non_hex(load8(p + 28));
+  return (bad == 0) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
+#endif
 }
 
 namespace {
@@ -520,7 +569,69 @@ bool is_valid_domain(std::string_view domain) noexcept {
 
 }  // namespace
 
+#if PREFLIGHT_SSE2
+namespace {
+
+/// Byte classes of 16 bytes as bit masks (bit i for byte i).
+struct email_masks {
+  uint64_t alnum = 0, dot = 0, dash = 0, at = 0, other_local = 0;  // other_local: '+' '_'
+};
+
+inline void classify_email_chunk(__m128i x, unsigned shift, email_masks& m) noexcept {
+  const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  const __m128i letter = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+  const __m128i alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit),
+                                     _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter));
+  const auto bits = [&](__m128i v) { return uint64_t{static_cast<unsigned>(_mm_movemask_epi8(v))} << shift; };
+  m.alnum |= bits(alnum);
+  m.dot |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+  m.dash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+  m.at |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')));
+  m.other_local |= bits(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+}
+
+/// The usual address (up to 64 bytes; letters, digits, . - + _ before the @; letters,
+/// digits, . - after it), checked 16 bytes at a time: true when it is certainly valid.
+/// false means "not settled here", and the general scan decides.
+bool is_plain_valid_email(std::string_view s) noexcept {
+  const size_t n = s.size();
+  if (n < 3 || n > 64) return false;
+  const char* p = s.data();
+  email_masks m;
+  if (n < 16) {
+    alignas(16) char buffer[16] = {};
+    std::memcpy(buffer, p, n);
+    classify_email_chunk(_mm_load_si128(reinterpret_cast<const __m128i*>(buffer)), 0, m);
+  } else {
+    size_t at = 0;
+    for (; at + 16 <= n; at += 16) classify_email_chunk(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), static_cast<unsigned>(at), m);
+    // The rest as the last 16 bytes: the overlap agrees with what is already there.
+    if (at < n) classify_email_chunk(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), static_cast<unsigned>(n - 16), m);
+  }
+  const uint64_t all = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  if (m.at == 0 || (m.at & (m.at - 1)) != 0) return false;  // exactly one '@'
+  const auto a = static_cast<unsigned>(__builtin_ctzll(m.at));
+  if (a == 0 || a + 1 >= n) return false;
+  const uint64_t local = m.at - 1;
+  const uint64_t domain = all & ~((m.at << 1) - 1);
+  const uint64_t separators = m.dot | m.dash;
+  const bool local_ok = ((m.alnum | m.dot | m.dash | m.other_local) & local) == local &&
+                        (m.dot & 1) == 0 && ((m.dot >> (a - 1)) & 1) == 0 && (m.dot & (m.dot >> 1) & local) == 0;
+  // Domain: labels of letters, digits and '-' between single dots, no '-' next to a dot
+  // or at either end. At most 62 bytes, so no label can be too long.
+  const bool domain_ok = ((m.alnum | separators) & domain) == domain && ((separators >> (a + 1)) & 1) == 0 &&
+                         ((separators >> (n - 1)) & 1) == 0 &&
+                         (((m.dot & (separators >> 1)) | (m.dash & (m.dot >> 1))) & domain & (domain >> 1)) == 0;
+  return local_ok && domain_ok;
+}
+
+}  // namespace
+#endif
+
 bool is_email(std::string_view s) noexcept {
+#if PREFLIGHT_SSE2
+  if (is_plain_valid_email(s)) return true;
+#endif
   if (s.empty()) return false;
   if (s.front() == '"') {
     const size_t at = s.rfind('@');

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "preflight/regex.h"
 #include "preflight/rules.h"
 
 using namespace preflight;
@@ -620,4 +621,124 @@ TEST_CASE("rules.builtin_schemas_compile_in_every_mode", "[rules]") {
       CHECK(r.ok());
     }
   }
+}
+
+// check_row skips regex::search when a cheap reading of the pattern proves that a value
+// cannot match (an anchored pattern's possible first bytes; a byte every match must
+// contain). The answer must always be search()'s: patterns the reading understands,
+// patterns it gives up on, and values on both sides.
+TEST_CASE("rules.regex_prefilter_agrees_with_search", "[rules]") {
+  const strings patterns{
+      "/^[+-]?\\d(\\.\\d+)?E[+-]?\\d+$/i", "/^[A-Z]{2}\\d{6}$/", "/\\d{3}/", "/^(?:abc|def)x/", "/a|b/",
+      "/^a*b/", "/^\\s*$/", "/^.{0}x/", "/x{0}y/", "/^k/iu", "/^K/i", "/[^abc]/", "/^[]a]/", "/^[a-]/",
+      "/^\\w+@/", "/^\\/path/", "#^a/b#", "~^x~", "/^\\bfoo/", "/^$/", "/\\x41/",
+      "/^a{2,}?b/", "/^(a)+$/", "/^[[:alpha:]]+$/", "/\\Ax/", "/^x/m", "/E/i", "/e/", "/^\\D/", "/^[\\d.]+$/",
+      "/^[a-c]+\\.[x-z]/i", "/\\t/", "/^\\S+\\s/", "/^é/u", "/^.$/su", "/^\\-?\\d+/", "/[Ee]/",
+  };
+  strings values{"a", "b", "x", "y", "E", "e", "4.47912E+11", "4.47912e+11", "+1E5", "-1e-5", "1E", "07700900123",
+                 "+44 7700 900123", "AB123456", "ab123456", "abcx", "defx", "k", "K", "\xE2\x84\xAA", "foo", "xfoo",
+                 "/path", "a/b", "]a", "-", "x\ny", "aab", "aaab", "ba", "\xC3\xA9", "\xC3\xA9t\xC3\xA9", "\xFF", "A",
+                 "AA", "1.2.3", "abc.X", "ABC.y", "a\tb", "word rest", "-12", "12", "@", "x@", "E e E", "\xC3"};
+  // And short random strings over the characters the patterns care about.
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  const std::string_view alphabet("aAbBeEkKxXyz019+-.@/ \t\n]\xC3\xA9");
+  for (int k = 0; k < 300; ++k) {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    uint64_t bits = state * 0x2545F4914F6CDD1Dull;
+    std::string v;
+    const size_t length = 1 + bits % 12;
+    for (size_t i = 0; i < length; ++i, bits /= alphabet.size()) v += alphabet[bits % alphabet.size()];
+    values.push_back(v);
+  }
+  size_t matched = 0;
+  for (const std::string& pattern : patterns) {
+    auto compiled = regex::compile(pattern);
+    INFO(pattern);
+    REQUIRE(compiled.ok());
+    const import_type t = make_type({make_field("want", {"regex:" + pattern}), make_field("refuse", {"not_regex:" + pattern})});
+    const rule_set rs = compile_or_fail(t);
+    for (const std::string& v : values) {
+      bool blank = true;
+      for (const char c : v) blank = blank && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v');
+      if (blank) continue;  // whitespace-only cells skip both rules
+      bool too_complex = false;
+      const bool found = compiled.value().search(v, &too_complex);
+      INFO("value \"" << v << "\"");
+      CHECK(run(rs, {{"want", v}}).empty() == (found && !too_complex));
+      CHECK(run(rs, {{"refuse", v}}).empty() == (!found || too_complex));
+      matched += found ? 1 : 0;
+    }
+  }
+  CHECK(matched > 200);  // both outcomes are exercised
+}
+
+// in / not_in lists of every size from 1 to 40, with items longer than one and two
+// words and items that differ only past byte 8 or 16: each is found (in any case when
+// the field is case-insensitive, in its own case otherwise), and near misses are not.
+TEST_CASE("rules.in_lists_of_every_size", "[rules]") {
+  for (const bool fold : {true, false}) {
+    for (size_t size = 1; size <= 40; ++size) {
+      strings items;
+      for (size_t k = 0; k < size; ++k) {
+        switch (k % 4) {
+          case 0: items.push_back("v" + std::to_string(k)); break;
+          case 1: items.push_back("long-value-number-" + std::to_string(k)); break;
+          case 2: items.push_back("same_prefix_" + std::to_string(k)); break;
+          default: items.push_back(std::string(k, 'q')); break;
+        }
+      }
+      const import_type t = make_type({make_field("kind", {"nullable"}, items, fold)});
+      const rule_set rs = compile_or_fail(t);
+      const strings invalid{"The selected kind is invalid."};
+      for (const std::string& item : items) {
+        INFO("size " << size << ", item " << item << ", fold " << fold);
+        CHECK(run(rs, {{"kind", item}}).empty());
+        std::string upper = item;
+        for (char& ch : upper) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+        CHECK(run(rs, {{"kind", upper}}).empty() == (fold || upper == item));
+        CHECK(run(rs, {{"kind", item + "x"}}) == invalid);
+        CHECK(run(rs, {{"kind", item.substr(0, item.size() - 1) + "#"}}) == invalid);
+      }
+      CHECK(run(rs, {{"kind", "same_prefix_999"}}) == invalid);
+      CHECK(run(rs, {{"kind", "long-value-number-999"}}) == invalid);
+    }
+  }
+}
+
+// The usual cell gets a quick pass/fail verdict and only a failing field is checked again
+// rule by rule; the violations must be the rule-by-rule ones, in order, with bail and
+// implicit stops, whichever rules the verdict handles itself.
+TEST_CASE("rules.failing_cells_report_every_rule_in_order", "[rules]") {
+  const import_type t = make_type({
+      make_field("code", {"nullable|string|max:3|regex:/^[a-z]+$/|min:2"}),
+      make_field("count", {"nullable|integer|min:5|max:9"}),
+      make_field("day", {"nullable|date|after:2024-01-01|before:today"}),
+      make_field("strict", {"bail|nullable|integer|min:5|max:9"}),
+      make_field("kind", {"nullable|in:a,b|not_in:b"}),
+      make_field("gone", {"prohibited|string"}),
+  });
+  const rule_set rs = compile_or_fail(t);
+  CHECK(run(rs, {{"code", "ab"}, {"count", "7"}, {"day", "2024-03-01"}, {"strict", "6"}, {"kind", "a"}}).empty());
+  CHECK(run(rs, {{"code", "ABCD"}}) == strings{"The code field must not be greater than 3 characters.",
+                                                 "The code field format is invalid."});
+  CHECK(run(rs, {{"code", "A"}}) == strings{"The code field format is invalid.",
+                                              "The code field must be at least 2 characters."});
+  CHECK(run(rs, {{"count", "3"}}) == strings{"The count field must be at least 5."});
+  // Not a number: min counts its characters, and the message keeps the numeric wording.
+  CHECK(run(rs, {{"count", "x"}}) == strings{"The count field must be an integer.",
+                                               "The count field must be at least 5."});
+  CHECK(run(rs, {{"strict", "x"}}) == strings{"The strict field must be an integer."});
+  CHECK(run(rs, {{"day", "2023-06-01"}}) == strings{"The day field must be a date after 2024-01-01."});
+  CHECK(run(rs, {{"day", "2030-06-01"}}) == strings{"The day field must be a date before today."});
+  CHECK(run(rs, {{"day", "soon"}}) == strings{"The day field must be a valid date.",
+                                                "The day field must be a date after 2024-01-01."});
+  CHECK(run(rs, {{"kind", "b"}}) == strings{"The selected kind is invalid."});
+  CHECK(run(rs, {{"kind", "c"}}) == strings{"The selected kind is invalid."});
+  CHECK(run(rs, {{"gone", "x"}}) == strings{"The gone field is prohibited."});
+  CHECK(run(rs, {{"gone", " "}}).empty());
+  // Leading whitespace before a value: still filled, checked the same way.
+  CHECK(run(rs, {{"count", " 7"}}).empty());
+  CHECK(run(rs, {{"count", " 3"}}) == strings{"The count field must be at least 5."});
 }

@@ -361,3 +361,189 @@ TEST_CASE("values.excel_damage_detectors", "[values]") {
   CHECK_FALSE(looks_like_excel_serial_date("-45123"));
   CHECK_FALSE(looks_like_excel_serial_date(""));
 }
+
+// ── the fast paths agree with the general code ───────────────────────────────
+//
+// parse_date reads "DD/MM/YYYY" and "YYYY-MM-DD" (exactly ten bytes) from fixed
+// positions, and parse_integer reads up to 18 plain digits in one loop. A leading space
+// sends the same text through the general parser (which trims it), so each fast answer
+// can be checked against the general one.
+
+TEST_CASE("values.parse_date_fixed_shapes_match_the_general_parser", "[values]") {
+  auto same = [](const std::string& s) {
+    date_value fast, general;
+    const date_error a = parse_date(s, fast);
+    const date_error b = parse_date(" " + s, general);
+    INFO(s);
+    REQUIRE(a == b);
+    if (a == date_error::ok) CHECK(fast == general);
+  };
+  auto two = [](int n) { return std::string(1, static_cast<char>('0' + n / 10)) + static_cast<char>('0' + n % 10); };
+  size_t checked = 0;
+  for (int year : {1, 999, 1900, 1970, 2000, 2023, 2024, 2100, 9999}) {
+    const std::string y = std::to_string(year + 10000).substr(1);
+    for (int month = 0; month <= 13; ++month) {
+      for (int day = 0; day <= 32; ++day) {
+        same(two(day) + "/" + two(month) + "/" + y);
+        same(two(day) + "-" + two(month) + "-" + y);
+        same(two(day) + "." + two(month) + "." + y);
+        same(y + "-" + two(month) + "-" + two(day));
+        checked += 4;
+      }
+    }
+  }
+  CHECK(checked == 9 * 14 * 33 * 4);
+  // Every byte of both shapes replaced by each awkward character.
+  for (const std::string base : {"29/02/2024", "2024-02-29", "31.12.1999", "01-01-2000"}) {
+    for (size_t i = 0; i < base.size(); ++i) {
+      for (const char c : std::string_view("09/-.: Tx\x7f\x80\xff\x00", 13)) {
+        std::string s = base;
+        s[i] = c;
+        same(s);
+      }
+    }
+  }
+  // Mixed separators and near shapes are not read as dates by either path.
+  date_value d;
+  CHECK(parse_date("01/02-2024", d) == date_error::bad_syntax);
+  CHECK(parse_date("2024/02/29", d) == date_error::bad_syntax);
+  CHECK(parse_date("2024-02-30", d) == date_error::impossible_date);
+  CHECK(parse_date("29.02.2023", d) == date_error::impossible_date);
+  REQUIRE(parse_date("29.02.2024", d) == date_error::ok);
+  CHECK(d == make_date(2024, 2, 29));
+}
+
+TEST_CASE("values.parse_integer_fast_path_matches_the_general_parser", "[values]") {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&] {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545F4914F6CDD1Dull;
+  };
+  const std::string_view alphabet("00123456789,. -+", 16);
+  size_t accepted = 0;
+  for (int k = 0; k < 20000; ++k) {
+    std::string s;
+    const size_t length = next() % 21;
+    for (size_t i = 0; i < length; ++i) s += alphabet[next() % (i == 0 || k % 4 ? 11 : alphabet.size())];
+    int64_t fast = -1, general = -2;
+    const bool a = parse_integer(s, fast);
+    const bool b = parse_integer(" " + s, general);
+    INFO(s);
+    REQUIRE(a == b);
+    if (a) {
+      CHECK(fast == general);
+      ++accepted;
+    }
+  }
+  CHECK(accepted > 1000);  // the generator does reach the accepting path
+  int64_t n = 0;
+  CHECK(parse_integer("999999999999999999", n));  // 18 digits: the fast path
+  CHECK(n == 999999999999999999);
+  CHECK(parse_integer("9223372036854775807", n));  // 19: the general one
+  CHECK(n == std::numeric_limits<int64_t>::max());
+  CHECK_FALSE(parse_integer("9223372036854775808", n));
+  CHECK_FALSE(parse_integer("12,500", n));
+  CHECK_FALSE(parse_integer("007", n));
+  CHECK(parse_integer("7 ", n));
+  CHECK(n == 7);
+}
+
+namespace {
+
+// is_email as a plain scan, the way the rule reads (values.h): the reference for the
+// 16-bytes-at-a-time path. Quoted local parts and IP literals are left to the other tests.
+bool reference_is_email(std::string_view s) {
+  const auto atext = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
+           std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
+  };
+  const auto label = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '-';
+  };
+  const size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0) return false;
+  const std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+  for (const char c : local) {
+    if (c != '.' && !atext(static_cast<unsigned char>(c))) return false;
+  }
+  if (domain.empty() || domain.size() > 255) return false;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = domain.find('.', start);
+    const std::string_view part = domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (part.empty() || part.size() > 63 || part.front() == '-' || part.back() == '-') return false;
+    for (const char c : part) {
+      if (!label(static_cast<unsigned char>(c))) return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("values.is_email_matches_a_plain_scan", "[values]") {
+  uint64_t state = 0x2545F4914F6CDD1Dull;
+  auto next = [&] {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545F4914F6CDD1Dull;
+  };
+  // Mostly letters, with the separators often enough to land on every chunk boundary.
+  const std::string_view alphabet("abcXYZ019..--@@+_!~ \xC3\xA9");
+  size_t valid = 0;
+  for (int k = 0; k < 50000; ++k) {
+    std::string s;
+    const size_t length = next() % 80;
+    for (size_t i = 0; i < length; ++i) s += alphabet[next() % alphabet.size()];
+    if (!s.empty() && s.front() == '"') continue;
+    const size_t at = s.find('@');
+    if (at != std::string::npos && at + 1 < s.size() && s[at + 1] == '[') continue;
+    INFO(s);
+    REQUIRE(is_email(s) == reference_is_email(s));
+    valid += reference_is_email(s) ? size_t{1} : size_t{0};
+  }
+  CHECK(valid > 100);
+  // Addresses of every length around the 16-byte chunks, with the '@' and the dots moved
+  // across the boundaries.
+  for (size_t length = 3; length <= 70; ++length) {
+    for (size_t at = 1; at + 1 < length; ++at) {
+      std::string s(length, 'a');
+      s[at] = '@';
+      INFO(s);
+      CHECK(is_email(s) == reference_is_email(s));
+      for (size_t dot = 0; dot < length; ++dot) {
+        if (dot == at) continue;
+        for (const char c : {'.', '-'}) {
+          std::string t = s;
+          t[dot] = c;
+          INFO(t);
+          CHECK(is_email(t) == reference_is_email(t));
+          if (dot + 1 < length && dot + 1 != at) {
+            t[dot + 1] = '.';
+            CHECK(is_email(t) == reference_is_email(t));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("values.is_uuid_checks_every_position", "[values]") {
+  const std::string good = "123e4567-e89b-12d3-a456-426614174000";
+  REQUIRE(is_uuid(good));
+  for (size_t i = 0; i < good.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    for (const char c : std::string_view("0aFfG-g/:@`\x7f\x80\xff ", 16)) {
+      std::string s = good;
+      s[i] = c;
+      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      INFO(i << " " << static_cast<int>(static_cast<unsigned char>(c)));
+      CHECK(is_uuid(s) == (dash ? c == '-' : hex));
+    }
+  }
+}
