@@ -33,7 +33,7 @@ run() {
   local best="" best_rss=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
-    read -r secs rss <"$out/time.txt"
+    read -r secs rss < <(tail -n 1 "$out/time.txt")  # time prefixes a line on a non-zero exit
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; best_rss=$rss; fi
   done
   awk -v l="$label" -v s="$best" -v b="$bytes" -v r="$rows" -v m="$best_rss" 'BEGIN {

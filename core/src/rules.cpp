@@ -3,8 +3,17 @@
 // Compilation does all the string work: it splits rule strings, looks rule names up,
 // parses numbers, resolves other-field names to indexes, folds enum values, compiles
 // regexes and turns literal dates ("today", "2024-01-31") into epoch seconds. What is left
-// for `check_row` is a switch over a flat array of `compiled_rule`s per field; a failure
-// records two integers, and the Laravel message is rendered only when a report asks.
+// for `check_row` is, per field, a fast verdict and an exact path:
+// - The fast verdict covers the usual cells. Which fields to visit comes from the row's
+//   `present` flags eight at a time (a wide type with a few mapped fields skips the rest in
+//   one step); a null in a nullable field is skipped; a filled cell runs the field's
+//   `filled_check`s, a compact list without the rules that cannot fail on a filled cell
+//   (required, string…), the common checks calling the leaf parsers directly.
+// - Any other cell, and a filled one that fails some check, goes through check_field,
+//   which runs the field's `compiled_rule`s one by one with Laravel's skipping, `bail` and
+//   implicit-stop semantics, and records each failure as two integers. So the verdict only
+//   has to be right about "passes"; the violations always come from the one exact path.
+// The Laravel message is rendered only when a report asks.
 //
 // Where Laravel's behaviour depends on PHP's loose comparisons in ways nobody relies on,
 // the comment at that spot says what we do instead and why.
@@ -383,8 +392,6 @@ class regex_prefilter {
     }
     return true;
   }
-
-  [[nodiscard]] bool active() const noexcept { return has_first_ || has_required_; }
 
  private:
   enum class atom_kind : uint8_t { consume, group, start, boundary, end };
