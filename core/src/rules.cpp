@@ -839,6 +839,19 @@ struct cell {
     if (numeric_state < 0) numeric_state = parse_numeric(value, number) ? 1 : 0;
     return numeric_state == 1;
   }
+  /// Laravel `integer` (FILTER_VALIDATE_INT).
+  bool integer() noexcept {
+    int64_t n = 0;
+    if (!parse_integer(value, n)) return false;
+    // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
+    // trim differently) are the same number for is_numeric: spare the size rules a parse.
+    if (numeric_state < 0 && static_cast<unsigned char>(value.front()) > ' ' &&
+        static_cast<unsigned char>(value.back()) > ' ') {
+      numeric_state = 1;
+      number = static_cast<double>(n);
+    }
+    return true;
+  }
   /// parse_date (the `date` rule, and date comparisons on a field without date_format).
   bool date() noexcept {
     if (date_state < 0) date_state = parse_date(value, date_read) == date_error::ok ? 1 : 0;
@@ -1003,16 +1016,7 @@ constexpr uint16_t other_was_null = 0x8000;
     case rule_kind::uuid:
       return is_uuid(v);
     case rule_kind::integer: {
-      int64_t n = 0;
-      if (!parse_integer(v, n)) return false;
-      // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
-      // trim differently) are the same number for is_numeric: spare the size rules a parse.
-      if (c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
-          static_cast<unsigned char>(v.back()) > ' ') {
-        c.numeric_state = 1;
-        c.number = static_cast<double>(n);
-      }
-      return true;
+      return c.integer();
     }
     case rule_kind::numeric:
       return c.numeric();
@@ -1743,16 +1747,7 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
     case filled_op::uuid: return is_uuid(v);
     case filled_op::email: return is_email(v);
     case filled_op::integer: {
-      int64_t n = 0;
-      if (!parse_integer(v, n)) return false;
-      // Plain digits (no surrounding whitespace, which FILTER_VALIDATE_INT and is_numeric
-      // trim differently) are the same number for is_numeric: spare the size rules a parse.
-      if (c.numeric_state < 0 && static_cast<unsigned char>(v.front()) > ' ' &&
-          static_cast<unsigned char>(v.back()) > ' ') {
-        c.numeric_state = 1;
-        c.number = static_cast<double>(n);
-      }
-      return true;
+      return c.integer();
     }
     case filled_op::boolean: return m.booleans.find(v) >= 0;
     case filled_op::date: return c.date();
