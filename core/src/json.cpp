@@ -1,6 +1,7 @@
 // json.cpp — the one place where JSON text is escaped and punctuated.
 #include "preflight/json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <charconv>
 #include <cstdio>
@@ -122,14 +123,27 @@ void json_writer::value(uint64_t n) {
   out_.append(buf, r.ptr);
 }
 
-void json_writer::value(double d) {
+void json_writer::value_fixed(double d, int decimals) {
   before_value();
-  if (!std::isfinite(d)) {
+  decimals = std::clamp(decimals, 0, 9);
+  int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  constexpr double exact_limit = 9007199254740992.0;  // 2^53: integers past it lose units
+  const double scaled = d * static_cast<double>(scale);
+  if (!std::isfinite(scaled) || std::fabs(scaled) >= exact_limit) {
     out_.append("null");
     return;
   }
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, d);  // shortest round-trip form
+  const int64_t units = std::llround(scaled);
+  if (units < 0) out_.push_back('-');
+  const uint64_t magnitude = units < 0 ? static_cast<uint64_t>(-units) : static_cast<uint64_t>(units);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, magnitude / static_cast<uint64_t>(scale));
+  out_.append(buf, r.ptr);
+  if (decimals == 0) return;
+  out_.push_back('.');
+  r = std::to_chars(buf, buf + sizeof buf, magnitude % static_cast<uint64_t>(scale));
+  out_.append(static_cast<size_t>(decimals) - static_cast<size_t>(r.ptr - buf), '0');
   out_.append(buf, r.ptr);
 }
 

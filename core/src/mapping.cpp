@@ -1213,11 +1213,6 @@ mapping_spec mapping_from_suggestions(std::span<const suggestion> s, double min_
 
 std::string suggestions_json(const import_type& type, const header_set& headers, std::span<const suggestion> s,
                              double min_confidence) {
-  auto two_decimals = [](double x) {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, 2);
-    return std::string(buf, r.ptr);
-  };
   json_writer w;
   w.begin_object();
   w.key("type");
@@ -1238,7 +1233,7 @@ std::string suggestions_json(const import_type& type, const header_set& headers,
     if (one.field.empty()) w.null();
     else w.value(one.field);
     w.key("confidence");
-    w.raw(two_decimals(one.confidence));
+    w.value_fixed(one.confidence, 2);
     w.key("reason");
     w.value(one.reason);
     w.key("alternatives");
@@ -1248,7 +1243,7 @@ std::string suggestions_json(const import_type& type, const header_set& headers,
       w.key("field");
       w.value(field);
       w.key("confidence");
-      w.raw(two_decimals(confidence));
+      w.value_fixed(confidence, 2);
       w.end_object();
     }
     w.end_array();

@@ -494,8 +494,6 @@ constexpr std::array<uint8_t, 256> email_classes = [] {
   return t;
 }();
 
-constexpr bool has_class(char c, uint8_t cls) noexcept { return (email_classes[static_cast<unsigned char>(c)] & cls) != 0; }
-
 // Quoted string: printable ASCII (space included, as RFC 5322 qcontent + FWS) or UTF-8,
 // with \" and \\ pairs. It must be the whole local part.
 bool is_valid_quoted_local(std::string_view local) noexcept {

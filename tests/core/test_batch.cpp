@@ -208,7 +208,7 @@ TEST_CASE("batch.deterministic", "[batch]") {
     batch_writer w({"k", "v"}, batch_options{3, 64});
     for (uint64_t i = 0; i < 20; ++i) {
       const std::string k = "key" + std::to_string(i);
-      const std::string v = (i % 3 == 0) ? "a,b" : std::string(i, 'v');
+      const std::string v = (i % 3 == 0) ? "a,b" : std::string(static_cast<size_t>(i), 'v');
       add(w, {k, v}, i + 2);
     }
     w.flush();

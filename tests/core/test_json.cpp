@@ -44,10 +44,13 @@ TEST_CASE("json.utf8_kept_and_invalid_bytes_replaced", "[json]") {
   CHECK(out == R"("a\ufffdz \ufffd \ufffd\ufffd\ufffd")");
 }
 
-TEST_CASE("json.doubles_and_non_finite", "[json]") {
+TEST_CASE("json.fixed_decimals_and_non_finite", "[json]") {
   json_writer w;
-  w.begin_array(); w.value(0.5); w.value(1e300 * 1e300); w.value(2.0); w.end_array();
-  CHECK(w.str() == "[0.5,null,2]");
+  w.begin_array();
+  w.value_fixed(0.85, 2); w.value_fixed(1e300 * 1e300, 2); w.value_fixed(2.0, 2); w.value_fixed(0.05, 2);
+  w.value_fixed(-1.5, 1); w.value_fixed(-0.004, 2); w.value_fixed(7.6, 0); w.value_fixed(1e300, 2);
+  w.end_array();
+  CHECK(w.str() == "[0.85,null,2.00,0.05,-1.5,0.00,8,null]");
 }
 
 TEST_CASE("json.raw_inserts_text", "[json]") {

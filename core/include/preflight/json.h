@@ -34,7 +34,11 @@ class json_writer {
   void value(int64_t n);
   void value(uint64_t n);
   void value(int n) { value(static_cast<int64_t>(n)); }
-  void value(double d);  ///< non-finite numbers are written as null
+  /// A number with exactly `decimals` (0-9) digits after the point, rounded half away from
+  /// zero, as printf's %.Nf would print it for values already rounded to that many places.
+  /// Non-finite numbers and magnitudes past 2^53 / 10^decimals are written as null. Integer
+  /// arithmetic only: Emscripten 3.1.6's libc++ lacks floating-point std::to_chars.
+  void value_fixed(double d, int decimals);
   void null();
   /// Inserts already-valid JSON text as one value.
   void raw(std::string_view json_text);
