@@ -417,6 +417,19 @@ void decoder::note(decode_issue_kind k, uint64_t decoded, uint64_t original, uin
   issues_.push_back(decode_issue{k, decoded, original, byte});
 }
 
+std::string_view decoder::feed_view(std::string_view in, std::string& scratch) {
+  const bool pass_through = (enc_ == encoding::utf8 || enc_ == encoding::utf8_bom) && pending_.empty() &&
+                            bytes_in_ >= skip_bom_;
+  if (!pass_through || in.empty()) {
+    scratch.clear();
+    feed(in, scratch);
+    return scratch;
+  }
+  const size_t body = check_utf8_body(in);
+  bytes_in_ += in.size();
+  return in.substr(0, body);
+}
+
 void decoder::feed(std::string_view in, std::string& out) {
   // The BOM may itself arrive split over several feeds; bytes_in_ says how much of it has
   // been dropped already.
@@ -512,20 +525,24 @@ void decoder::feed_utf8(std::string_view in, std::string& out) {
   }
   if (in.empty()) return;
 
-  // 2. The clean body: validate with simdjson and append in one go (the hot path).
+  // 2. The clean body, validated in one go (the hot path), and the cut sequence held back.
+  const size_t body = check_utf8_body(in, original);
+  out.append(in.substr(0, body));
+}
+
+size_t decoder::check_utf8_body(std::string_view in) { return check_utf8_body(in, bytes_in_); }
+
+size_t decoder::check_utf8_body(std::string_view in, uint64_t original) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t body = utf8_clean_prefix(p, in.size());
-  const std::string_view clean = in.substr(0, body);
-  if (simdjson::validate_utf8(clean.data(), clean.size())) {
-    note_nuls(clean, bytes_out_, original, issues_);
+  if (simdjson::validate_utf8(in.data(), body)) {
+    note_nuls(in.substr(0, body), bytes_out_, original, issues_);
   } else {
     note_utf8_problems(p, body, bytes_out_, original, issues_);
   }
-  out.append(clean);
   bytes_out_ += body;
-
-  // 3. Hold back a final sequence that this chunk cuts.
-  pending_.assign(in.substr(body));
+  pending_.assign(in.substr(body));  // a final sequence that this chunk cuts
+  return body;
 }
 
 // --- UTF-16 ----------------------------------------------------------------------------

@@ -50,10 +50,9 @@ void reader::start(bool whole_file) {
 }
 
 void reader::decode(std::string_view bytes) {
-  decoded_.clear();
-  dec_->feed(bytes, decoded_);
+  const std::string_view text = dec_->feed_view(bytes, decoded_);
   for (const decode_issue& i : dec_->take_issues()) issues_.push_back(i);
-  tok_->push(decoded_);
+  tok_->push(text);
 }
 
 void reader::feed(std::string_view bytes) {

@@ -81,6 +81,11 @@ class decoder {
   /// Converts `in` and appends the UTF-8 to `out`. A sequence split at the end of `in` is
   /// held back until the next call.
   void feed(std::string_view in, std::string& out);
+  /// The same as feed(), returning the decoded text of this call instead of appending
+  /// it: for UTF-8 (which passes through unchanged) a view of `in` itself, so the hot path
+  /// copies nothing; otherwise a view of `scratch`, which is overwritten. Valid until the
+  /// caller changes `in` or `scratch`.
+  std::string_view feed_view(std::string_view in, std::string& scratch);
   /// No more input: flushes what was held back (as U+FFFD / an issue if incomplete).
   void finish(std::string& out);
 
@@ -101,6 +106,11 @@ class decoder {
 
  private:
   void feed_utf8(std::string_view in, std::string& out);
+  /// Validates UTF-8 text whose first byte is at original offset `original` (default:
+  /// bytes_in_), records its issues, holds back a sequence cut at its end; returns how
+  /// many bytes are complete (they pass through unchanged).
+  size_t check_utf8_body(std::string_view in);
+  size_t check_utf8_body(std::string_view in, uint64_t original);
   void feed_utf16(std::string_view in, std::string& out);
   void feed_1252(std::string_view in, std::string& out);
   void put_code_point(uint32_t cp, uint64_t orig_start, uint32_t orig_width, std::string& out);
