@@ -236,6 +236,45 @@ TEST_CASE("decode.utf8_multibyte_split_across_chunks", "[decode]") {
   }
 }
 
+TEST_CASE("decode.feed_view_matches_feed_and_copies_nothing_for_utf8", "[decode]") {
+  // Every pair of cuts, with a BOM, a multibyte run, an invalid byte and a NUL: the views
+  // joined must equal what feed() appends, with the same issues at the same offsets.
+  const std::string input = "\xEF\xBB\xBF" "a" + e_acute + euro + "\xFF" + std::string(1, '\0') + "\xF0\x9F\x98\x80" "z";
+  for (size_t cut1 = 0; cut1 <= input.size(); ++cut1) {
+    for (size_t cut2 = cut1; cut2 <= input.size(); ++cut2) {
+      decoder by_view(encoding::utf8_bom, 3);
+      decoder by_copy(encoding::utf8_bom, 3);
+      std::string joined, copied, scratch;
+      for (const std::string_view piece : {std::string_view(input).substr(0, cut1),
+                                           std::string_view(input).substr(cut1, cut2 - cut1),
+                                           std::string_view(input).substr(cut2)}) {
+        const std::string_view v = by_view.feed_view(piece, scratch);
+        const bool inside_piece = v.empty() || (v.data() >= piece.data() && v.data() + v.size() <= piece.data() + piece.size());
+        // Nothing pending and past the BOM: the text is the caller's own bytes.
+        if (v.data() != scratch.data()) CHECK(inside_piece);
+        joined.append(v);
+        by_copy.feed(piece, copied);
+      }
+      by_view.finish(joined);
+      by_copy.finish(copied);
+      INFO("cuts at " << cut1 << ", " << cut2);
+      CHECK(joined == copied);
+      REQUIRE(by_view.issues().size() == by_copy.issues().size());
+      for (size_t k = 0; k < by_view.issues().size(); ++k) {
+        CHECK(by_view.issues()[k].decoded_offset == by_copy.issues()[k].decoded_offset);
+        CHECK(by_view.issues()[k].original_offset == by_copy.issues()[k].original_offset);
+      }
+      CHECK(by_view.bytes_in() == by_copy.bytes_in());
+      CHECK(by_view.bytes_out() == by_copy.bytes_out());
+    }
+  }
+  // The hot path really is a view: one clean chunk comes back as the same pointer.
+  decoder d(encoding::utf8);
+  std::string scratch;
+  const std::string clean = "name,email\nAda,ada@example.com\n";
+  CHECK(d.feed_view(clean, scratch).data() == clean.data());
+}
+
 TEST_CASE("decode.utf8_invalid_kinds_with_exact_offsets", "[decode]") {
   // offset:           0    1    2    3    4    5    6    7    8    9   10   11   12   13
   const std::string input = bytes({'a', 0xC0, 0xAF, 'b', 0xED, 0xA0, 0x80, 'c', 0xF4, 0x90, 0x80,
