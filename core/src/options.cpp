@@ -24,7 +24,7 @@ namespace ondemand = simdjson::ondemand;
 constexpr std::string_view expected_keys =
     "mode, laravel, today, encoding, delimiter, hasHeader, mapping, constants, batches, batchRows, "
     "batchBytes, errorCsv, fileName, limits, sniffBytes, sampleRows, autoMapConfidence";
-constexpr std::string_view expected_limit_keys = "maxFieldBytes, maxRowBytes, maxColumns";
+constexpr std::string_view expected_limit_keys = "maxFieldBytes, maxRowBytes, maxColumns, maxKeys";
 
 std::string json_quoted(std::string_view s) {
   std::string out;
@@ -236,6 +236,7 @@ class options_reader {
       if (key == "maxFieldBytes") s = read_count32(path, value, vt, opt_.limits.max_field_bytes);
       else if (key == "maxRowBytes") s = read_count32(path, value, vt, opt_.limits.max_row_bytes);
       else if (key == "maxColumns") s = read_count32(path, value, vt, opt_.limits.max_columns);
+      else if (key == "maxKeys") s = read_count32(path, value, vt, opt_.max_keys);
       else return fail("unknown key " + path + " (expected " + std::string(expected_limit_keys) + ")");
       if (!s.ok()) return s;
     }

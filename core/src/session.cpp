@@ -4,6 +4,7 @@
 #include "preflight/session.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "preflight/reader.h"
@@ -39,32 +40,42 @@ uint64_t hash_key(std::string_view s) {
 }
 
 /// The keys seen so far, as 64-bit hashes in an open-addressing table (0 = empty slot).
-/// 16 bytes per key at the maximum load of 1/2; a false duplicate needs a 64-bit collision.
+/// 16 bytes per key at the usual load of 1/2; a false duplicate needs a 64-bit collision.
+/// Memory is capped: the table stops growing at the size that holds `max_keys` at a load of
+/// 3/4, and from then on new keys are still compared with the ones held but not added.
 class key_set {
  public:
-  /// Adds the key; false when it was already there.
-  bool insert(uint64_t h) {
+  enum class outcome : uint8_t { added, seen, not_held };
+
+  explicit key_set(size_t max_keys = 0) : max_keys_(max_keys), max_slots_(std::bit_ceil(max_keys / 3 * 4 + 4)) {}
+
+  outcome insert(uint64_t h) {
     if (h == 0) h = 1;
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 2 > slots_.size() && slots_.size() < max_slots_) grow();
+    if (slots_.empty()) return outcome::not_held;
     const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == h) return outcome::seen;
       if (slots_[i] == 0) {
+        if (size_ >= max_keys_) return outcome::not_held;
         slots_[i] = h;
         ++size_;
-        return true;
+        return outcome::added;
       }
-      if (slots_[i] == h) return false;
     }
   }
+  [[nodiscard]] size_t size() const noexcept { return size_; }
 
  private:
   void grow() {
     std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(std::max<size_t>(1024, old.size() * 2), 0);
+    slots_.assign(std::min(max_slots_, std::max<size_t>(1024, old.size() * 2)), 0);
     size_ = 0;
     for (uint64_t h : old)
       if (h != 0) insert(h);
   }
+  size_t max_keys_;
+  size_t max_slots_;
   std::vector<uint64_t> slots_;
   size_t size_ = 0;
 };
@@ -126,6 +137,7 @@ struct session::impl {
   int key_field = -1;
   bool check_duplicate_keys = false;
   key_set keys;
+  bool keys_warned = false;
 
   // Per-row scratch, reused so the row loop does not allocate.
   std::vector<std::string_view> cells, values, batch_values;
@@ -137,7 +149,8 @@ struct session::impl {
   session_progress prog;
 
   impl(const import_type& t, session_options o, rule_set r)
-      : type(&t), opt(std::move(o)), rules(std::move(r)), report(sum, opt.report), rd(reader_settings(opt)) {}
+      : type(&t), opt(std::move(o)), rules(std::move(r)), report(sum, opt.report), rd(reader_settings(opt)),
+        keys(opt.max_keys) {}
 
   static reader_options reader_settings(const session_options& o) {
     reader_options r;
@@ -177,6 +190,7 @@ struct session::impl {
   bool check_cell_count(size_t count, std::span<const std::string_view> fields, uint64_t line);
   void fail_row(const row_meta& m, std::span<const std::string_view> fields);
   void warn_stray_quote(const row_meta& m);
+  void warn_keys_not_held(const row_meta& m);
   void warn_blank_updates(const row_meta& m, std::span<const std::string_view> fields);
   bool skip_empty_row(const row_meta& m, std::span<const std::string_view> fields);
   std::string structural_message(const row_meta& m) const;
@@ -436,6 +450,19 @@ void session::impl::warn_stray_quote(const row_meta& m) {
                      m.line);
 }
 
+/// Once, at the first key the duplicate check can no longer hold (see key_set).
+void session::impl::warn_keys_not_held(const row_meta& m) {
+  if (keys_warned) return;
+  keys_warned = true;
+  const std::string& name = type->fields[static_cast<size_t>(key_field)].name;
+  report.add_warning("duplicate_check_limited", name,
+                     "Duplicate " + display_attribute(name) + " values are checked against the first " +
+                         std::to_string(keys.size()) +
+                         " distinct values only (the memory limit of the check); from this line on, new values are "
+                         "not remembered, so a repeat of one of them is not reported.",
+                     m.line);
+}
+
 /// In update mode a blank cell in a mapped column erases the value on the server: worth
 /// a warning for every row that will be sent.
 void session::impl::warn_blank_updates(const row_meta& m, std::span<const std::string_view> fields) {
@@ -509,7 +536,9 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
     rules.check_row(values, present, violations);
     if (check_duplicate_keys) {
       const std::string_view key = values[static_cast<size_t>(key_field)];
-      if (!is_blank(key) && !keys.insert(hash_key(key))) {
+      const key_set::outcome seen = is_blank(key) ? key_set::outcome::added : keys.insert(hash_key(key));
+      if (seen == key_set::outcome::not_held) warn_keys_not_held(m);
+      if (seen == key_set::outcome::seen) {
         // In field order, as Laravel lists a row's messages.
         const violation dup = rules.distinct_violation(static_cast<uint16_t>(key_field));
         auto at = std::find_if(violations.begin(), violations.end(), [&](const violation& v) { return v.field > dup.field; });

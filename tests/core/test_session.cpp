@@ -147,6 +147,37 @@ TEST_CASE("session.update_mode_keys_duplicates_and_blank_warnings", "[session]")
   CHECK(blank_warning);
 }
 
+TEST_CASE("session.duplicate_key_check_memory_is_capped", "[session]") {
+  // Three keys held at most: a repeat of a held key is still a duplicate after the cap, a
+  // repeat of a key met after it is not (and a warning says so, once, at the first such row).
+  session_options opt;
+  opt.mode = import_mode::update;
+  opt.max_keys = 3;
+  std::string file = "uuid,first_name,send_welcome_email\n";
+  const auto key = [](int k) { return "4d94adac-7d98-4a3e-b307-65295300000" + std::to_string(k); };
+  for (int k = 1; k <= 5; ++k) file += key(k) + ",P" + std::to_string(k) + ",1\n";  // lines 2-6
+  file += key(2) + ",again,1\n";  // line 7: held, reported
+  file += key(5) + ",again,1\n";  // line 8: not held, not reported
+  for (size_t chunk : {size_t{0}, size_t{7}}) {
+    outcome o = run(file, opt, chunk);
+    REQUIRE(o.st.ok());
+    CHECK(o.sum.total_jobs == 7);
+    CHECK(o.sum.failed_jobs == 1);
+    REQUIRE(o.sum.errors.size() == 1);
+    CHECK(o.sum.errors[0].line == 7);
+    CHECK(messages_of(o.sum, 0, "uuid") == std::vector<std::string>{"The uuid field has a duplicate value."});
+    int limited = 0;
+    for (const warning_entry& w : o.sum.warnings) {
+      if (w.code != "duplicate_check_limited") continue;
+      ++limited;
+      CHECK(w.field == "uuid");
+      CHECK(w.lines == std::vector<uint64_t>{5});
+      CHECK(w.message.find("first 3 distinct values") != std::string::npos);
+    }
+    CHECK(limited == 1);
+  }
+}
+
 TEST_CASE("session.explicit_mapping_and_constants", "[session]") {
   session_options opt;
   mapping_spec m;

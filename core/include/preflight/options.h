@@ -16,7 +16,8 @@
 //     "batches": true, "batchRows": 1000, "batchBytes": 5242880,            (--batches …)
 //     "errorCsv": true,                 // build the error CSV (default true)
 //     "fileName": "clients.csv",        // named in messages and the error report's name
-//     "limits": {"maxFieldBytes": 1048576, "maxRowBytes": 4194304, "maxColumns": 4096},
+//     "limits": {"maxFieldBytes": 1048576, "maxRowBytes": 4194304, "maxColumns": 4096,
+//                "maxKeys": 1500000},   // distinct keys the duplicate check remembers
 //     "sniffBytes": 65536, "sampleRows": 50, "autoMapConfidence": 0.8
 //   }
 //

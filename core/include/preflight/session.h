@@ -14,7 +14,8 @@
 // `sample_rows` data rows are held to suggest a mapping (when none is given) and are then
 // checked like every other row. After that, memory is bounded by the chunk size, the
 // tokenizer's limits and the report caps — plus 16 bytes per keyed row for the
-// duplicate-key check when the key column is mapped.
+// duplicate-key check when the key column is mapped, up to `max_keys` keys (16 MiB for the
+// default; past it a warning says the check is limited).
 //
 // IMPORTANT: a failing status from feed()/finish() is import-level (unusable file,
 // unmapped required field): the summary then has status "failed" and the session accepts
@@ -52,6 +53,9 @@ struct session_options {
   std::optional<encoding> forced_encoding;
   dialect_options dialect;
   csv_limits limits;
+  /// Distinct key values the duplicate-key check remembers (16 bytes each at most 3/4 load:
+  /// 1.5 M keys fit a 16 MiB table). Later new keys are compared but not remembered.
+  uint32_t max_keys = 1'500'000;
   /// The mapping in the map endpoint's format; none → the confident suggestions.
   std::optional<mapping_spec> mapping;
   /// Constants added to whatever mapping is used (field → value).
