@@ -60,7 +60,7 @@ TEST_CASE("options.every_key", "[options]") {
     "constants": {"send_welcome_email": 0, "is_prospect": true, "title": "Dr"},
     "batches": true, "batchRows": 400, "batchBytes": 9007199254740992, "errorCsv": false,
     "fileName": "clients.csv",
-    "limits": {"maxFieldBytes": 100, "maxRowBytes": 200, "maxColumns": 30},
+    "limits": {"maxFieldBytes": 100, "maxRowBytes": 200, "maxColumns": 30, "maxKeys": 1000},
     "sniffBytes": 2048, "sampleRows": 7, "autoMapConfidence": 0.5
   })");
   CHECK(o.mode == import_mode::update);
@@ -82,6 +82,7 @@ TEST_CASE("options.every_key", "[options]") {
   CHECK(o.limits.max_field_bytes == 100);
   CHECK(o.limits.max_row_bytes == 200);
   CHECK(o.limits.max_columns == 30);
+  CHECK(o.max_keys == 1000);
   CHECK(o.sniff_bytes == 2048);
   CHECK(o.sample_rows == 7);
   CHECK(o.auto_map_confidence == 0.5);
@@ -133,7 +134,7 @@ TEST_CASE("options.unknown_key_is_named", "[options]") {
   CHECK(s.message.starts_with(R"(options: unknown key "batchrows" (expected mode, laravel, )"));
   const status l = parse_error(R"({"limits": {"maxCells": 5}})");
   CHECK(l.code == errc::invalid_argument);
-  CHECK(l.message == R"(options: unknown key "limits"."maxCells" (expected maxFieldBytes, maxRowBytes, maxColumns))");
+  CHECK(l.message == R"(options: unknown key "limits"."maxCells" (expected maxFieldBytes, maxRowBytes, maxColumns, maxKeys))");
 }
 
 TEST_CASE("options.wrong_types_name_the_key", "[options]") {
