@@ -55,6 +55,12 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages from the committed lock file (simdjson's single-file source among them).
+# better-sqlite3 (the reference server's database) compiles its native addon here: its
+# prebuilt download needs the wider network, so node-gyp builds it (about 80 s) against
+# the installed Node's own headers rather than fetching a header tarball.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
