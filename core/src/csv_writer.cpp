@@ -47,15 +47,60 @@ bool needs_quotes(std::string_view cell, char delimiter) noexcept {
   return (has_byte(word, quote) | has_byte(word, cr) | has_byte(word, lf) | has_byte(word, delim)) != 0;
 }
 
-/// Appends `cell` with every '"' doubled (no surrounding quotes).
-void append_doubling_quotes(std::string& out, std::string_view cell) {
-  size_t start = 0;
-  for (size_t q = cell.find('"'); q != std::string_view::npos; q = cell.find('"', q + 1)) {
-    out.append(cell.data() + start, q + 1 - start);  // up to and including the quote
-    out.push_back('"');
-    start = q + 1;
+/// True when `cell` holds a '"' (SWAR, 8 bytes a step): most cells have none and are copied
+/// in one piece.
+bool has_quote(std::string_view cell) noexcept {
+  constexpr uint64_t quote = 0x0101010101010101ull * '"';
+  const char* p = cell.data();
+  size_t n = cell.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (has_byte(word, quote)) return true;
   }
-  out.append(cell.data() + start, cell.size() - start);
+  for (; n > 0; ++p, --n)
+    if (*p == '"') return true;
+  return false;
+}
+
+// The writers below write through a raw cursor into room reserved once per cell or row
+// (at most twice the cell plus three bytes: every quote doubled, two quotes, one
+// apostrophe): std::string::push_back per byte costs a capacity check and, in
+// Emscripten's libc++, a call.
+
+/// Writes `cell` with every '"' doubled (no surrounding quotes).
+char* write_doubling_quotes(char* w, std::string_view cell) noexcept {
+  if (!has_quote(cell)) {
+    std::memcpy(w, cell.data(), cell.size());
+    return w + cell.size();
+  }
+  for (const char c : cell) {
+    *w++ = c;
+    if (c == '"') *w++ = '"';
+  }
+  return w;
+}
+
+constexpr size_t max_written(std::string_view cell) noexcept { return 2 * cell.size() + 3; }
+
+char* write_cell(char* w, std::string_view cell, csv_cell_policy policy, char delimiter) noexcept {
+  if (policy == csv_cell_policy::exact) {
+    if (!needs_quotes(cell, delimiter)) {
+      std::memcpy(w, cell.data(), cell.size());
+      return w + cell.size();
+    }
+    *w++ = '"';
+    w = write_doubling_quotes(w, cell);
+    *w++ = '"';
+    return w;
+  }
+  // neutralised: always quoted, so a delimiter or quote inside can never open a new cell
+  // whose first byte escaped the test below (OWASP's breakout case).
+  *w++ = '"';
+  if (is_formula_trigger(cell)) *w++ = '\'';
+  w = write_doubling_quotes(w, cell);
+  *w++ = '"';
+  return w;
 }
 
 }  // namespace
@@ -72,22 +117,10 @@ bool is_formula_trigger(std::string_view cell) noexcept {
 }
 
 void append_csv_cell(std::string& out, std::string_view cell, csv_cell_policy policy, char delimiter) {
-  if (policy == csv_cell_policy::exact) {
-    if (!needs_quotes(cell, delimiter)) {
-      out.append(cell);
-      return;
-    }
-    out.push_back('"');
-    append_doubling_quotes(out, cell);
-    out.push_back('"');
-    return;
-  }
-  // neutralised: always quoted, so a delimiter or quote inside can never open a new cell
-  // whose first byte escaped the test below (OWASP's breakout case).
-  out.push_back('"');
-  if (is_formula_trigger(cell)) out.push_back('\'');
-  append_doubling_quotes(out, cell);
-  out.push_back('"');
+  const size_t at = out.size();
+  out.resize(at + max_written(cell));
+  char* const end = write_cell(out.data() + at, cell, policy, delimiter);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 void append_csv_row(std::string& out, std::span<const std::string_view> cells, csv_cell_policy policy,
@@ -99,13 +132,20 @@ void append_csv_row(std::string& out, std::span<const std::string_view> cells, c
     out.append(line_end);
     return;
   }
+  size_t room = line_end.size();
+  for (const std::string_view cell : cells) room += max_written(cell) + 1;  // + the delimiter
+  const size_t at = out.size();
+  out.resize(at + room);
+  char* w = out.data() + at;
   bool first = true;
   for (const std::string_view cell : cells) {
-    if (!first) out.push_back(delimiter);
+    if (!first) *w++ = delimiter;
     first = false;
-    append_csv_cell(out, cell, policy, delimiter);
+    w = write_cell(w, cell, policy, delimiter);
   }
-  out.append(line_end);
+  std::memcpy(w, line_end.data(), line_end.size());
+  w += line_end.size();
+  out.resize(static_cast<size_t>(w - out.data()));
 }
 
 }  // namespace preflight

@@ -75,7 +75,7 @@ error_entry make_error_entry(const failed_row& row) {
       e.errors.push_back(field_messages{std::string(f.field), {}});
       group = e.errors.end() - 1;
     }
-    group->messages.push_back(f.message);
+    group->messages.emplace_back(f.message);
   }
   return e;
 }

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 #include "preflight/regex.h"
@@ -1675,7 +1676,11 @@ class compiler {
 
 }  // namespace
 
-struct rule_set::impl : compiled_tables {};
+struct rule_set::impl : compiled_tables {
+  /// Rendered messages by (rule, detail): a file with many failures repeats the same few
+  /// messages, rendered once each. Node-based, so references stay valid as it grows.
+  mutable std::unordered_map<uint64_t, std::string> messages;
+};
 
 // ───────────────────────────── public API ─────────────────────────────
 
@@ -1836,7 +1841,15 @@ bool rule_set::check_row(std::span<const std::string_view> values, std::span<con
   return out.size() == violations_before;
 }
 
-std::string rule_set::message(const violation& v) const {
+const std::string& rule_set::message(const violation& v) const {
+  const impl& m = *impl_;
+  const uint64_t key = (uint64_t{m.fields[v.field].rule_begin} + v.rule_index) << 16 | v.detail;
+  auto [at, added] = m.messages.try_emplace(key);
+  if (added) at->second = render_message(v);
+  return at->second;
+}
+
+std::string rule_set::render_message(const violation& v) const {
   const impl& m = *impl_;
   const field_plan& fp = m.fields[v.field];
   const size_t index = fp.rule_begin + v.rule_index;

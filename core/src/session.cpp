@@ -4,6 +4,7 @@
 #include "preflight/session.h"
 
 #include <algorithm>
+#include <deque>
 #include <bit>
 #include <string>
 
@@ -143,6 +144,7 @@ struct session::impl {
   std::vector<std::string_view> cells, values, batch_values;
   std::vector<violation> violations;
   std::vector<row_failure> failures;
+  std::deque<std::string> row_messages;  // the failures' messages made for this row (not the rules' cached ones)
   std::vector<std::pair<std::string_view, std::string_view>> record;
   std::vector<std::pair<size_t, size_t>> mapped_columns;  // (schema field, CSV column), set by resolve()
 
@@ -190,6 +192,8 @@ struct session::impl {
   bool check_cell_count(size_t count, std::span<const std::string_view> fields, uint64_t line);
   void fail_row(const row_meta& m, std::span<const std::string_view> fields);
   void warn_stray_quote(const row_meta& m);
+  /// Holds a message made for this row until the row is reported.
+  std::string_view keep(std::string message) { return row_messages.emplace_back(std::move(message)); }
   void warn_keys_not_held(const row_meta& m);
   void warn_blank_updates(const row_meta& m, std::span<const std::string_view> fields);
   bool skip_empty_row(const row_meta& m, std::span<const std::string_view> fields);
@@ -389,7 +393,7 @@ bool session::impl::check_cell_count(size_t count, std::span<const std::string_v
   }
   std::string message = "The row has " + std::to_string(count) + (count == 1 ? " cell" : " cells") +
                         " but the header has " + std::to_string(expected) + " columns.";
-  failures.push_back({"_row", "columns", std::move(message)});
+  failures.push_back({"_row", "columns", keep(std::move(message))});
   return false;
 }
 
@@ -431,7 +435,7 @@ void session::impl::check_bytes(const row_meta& m, std::span<const std::string_v
     located = true;
     const int f = c < map.field_of_column.size() ? map.field_of_column[c] : -1;
     if (f >= 0) {
-      failures.push_back({type->fields[static_cast<size_t>(f)].name, rule, std::move(message)});
+      failures.push_back({type->fields[static_cast<size_t>(f)].name, rule, keep(std::move(message))});
     } else {
       report.add_warning(rule == "nul_byte" ? "nul_in_ignored_column" : "encoding_in_ignored_column", column_label(c),
                          message, m.line);
@@ -439,8 +443,8 @@ void session::impl::check_bytes(const row_meta& m, std::span<const std::string_v
   }
   if (!located) {  // the bytes were in a line break or a quote: still report them
     failures.push_back({"_row", "encoding",
-                        "The row has bytes that could not be read as text (first at byte " +
-                            std::to_string(m.issues.front().original_offset) + " of the file)."});
+                        keep("The row has bytes that could not be read as text (first at byte " +
+                             std::to_string(m.issues.front().original_offset) + " of the file).")});
   }
 }
 
@@ -483,7 +487,8 @@ void session::impl::fail_row(const row_meta& m, std::span<const std::string_view
   // first entries, without an error CSV, a failed row costs only its counts.
   const bool messages = report.wants_messages();
   for (const violation& v : violations)
-    failures.push_back({type->fields[v.field].name, rule_name(rules.kind(v)), messages ? rules.message(v) : std::string()});
+    failures.push_back({type->fields[v.field].name, rule_name(rules.kind(v)),
+                        messages ? std::string_view(rules.message(v)) : std::string_view()});
   record.clear();
   if (report.wants_entry()) {
     for (size_t f = 0; f < type->fields.size(); ++f) {
@@ -518,12 +523,13 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
   if (skip_empty_row(m, fields)) return;
   ++prog.rows_read;
   failures.clear();
+  row_messages.clear();
   violations.clear();
   if (m.stray_quote) warn_stray_quote(m);
 
   bool cells_usable = true;
   if (m.problem != row_problem::none) {
-    failures.push_back({"_row", row_problem_name(m.problem), structural_message(m)});
+    failures.push_back({"_row", row_problem_name(m.problem), keep(structural_message(m))});
     cells_usable = false;
   } else {
     cells_usable = check_cell_count(fields.size(), fields, m.line);

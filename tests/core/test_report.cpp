@@ -1,6 +1,8 @@
 // report: the summary JSON (whole documents) and the error CSV (exact bytes).
 #include <catch2/catch.hpp>
 
+#include <deque>
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +19,12 @@ using preflight::summary;
 namespace {
 
 constexpr std::string_view bom = "\xEF\xBB\xBF";
+
+/// Keeps a message made at run time alive for the whole test run (row_failure holds views).
+std::string_view keep(std::string text) {
+  static std::deque<std::string> store;
+  return store.emplace_back(std::move(text));
+}
 
 /// A failed row that owns its text, so tests can write rows as literals.
 struct row_spec {
@@ -62,7 +70,7 @@ row_spec simple_row(uint64_t line, std::string_view field, std::string_view rule
   r.offset = line * 10;
   r.cells = {"v" + std::to_string(line)};
   r.record = {{std::string(field), r.cells[0]}};
-  r.failures = {{field, rule, "The " + std::string(field) + " field failed " + std::string(rule) + "."}};
+  r.failures = {{field, rule, keep("The " + std::string(field) + " field failed " + std::string(rule) + ".")}};
   return r;
 }
 

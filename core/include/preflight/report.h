@@ -89,7 +89,7 @@ std::string summary_json(const summary& s, int indent = 2);
 struct row_failure {
   std::string_view field;  ///< canonical field, or "_row"
   std::string_view rule;   ///< rule name for counts: "required", "columns", "encoding", …
-  std::string message;
+  std::string_view message;  ///< read only during add_failed_row
 };
 
 /// Everything about one failed row the report needs; views are only read during the call.

@@ -76,8 +76,10 @@ class rule_set {
                  std::vector<violation>& out) const;
 
   /// Laravel's message for a violation, in the configured wording, e.g.
-  /// "The send welcome email field is required."
-  [[nodiscard]] std::string message(const violation& v) const;
+  /// "The send welcome email field is required." Rendered once per (rule, detail) and
+  /// kept: the reference stays valid as long as the rule_set. Not thread-safe (one
+  /// rule_set per session, as everywhere else).
+  [[nodiscard]] const std::string& message(const violation& v) const;
   /// A violation of rule `distinct` on `field` (duplicate key), for the session.
   [[nodiscard]] violation distinct_violation(uint16_t field) const;
 
@@ -99,6 +101,7 @@ class rule_set {
  private:
   struct impl;
   explicit rule_set(std::unique_ptr<impl> p);
+  [[nodiscard]] std::string render_message(const violation& v) const;
   std::unique_ptr<impl> impl_;
 };
 
