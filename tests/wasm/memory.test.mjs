@@ -146,3 +146,39 @@ test('a >1 GiB clients stream, error CSV and batches on, keeps the Wasm heap und
     session.close();
   }
 });
+
+test('update mode: the duplicate-key check stays inside the heap limit past its key cap', async () => {
+  // 2.5 M distinct uuids, more than the check remembers (1.5 M by default): the heap stays
+  // under 64 MB, no row is called a duplicate, a repeat of an early key still is, and one
+  // warning names the line where the check stopped remembering new keys.
+  const pf = await loadPreflight();
+  const session = pf.openSession('clients', { mode: 'update', today: TODAY, errorCsv: true, batches: true });
+  const encoder = new TextEncoder();
+  const uuid = (i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  const ROWS = 2_500_000;
+  const PER_PIECE = 10_000;
+  let peakHeap = 0;
+  try {
+    session.feed(encoder.encode('uuid,first_name,send_welcome_email\n'));
+    for (let start = 0; start < ROWS; start += PER_PIECE) {
+      let text = '';
+      for (let i = start; i < start + PER_PIECE; i++) text += `${uuid(i)},P${i},1\n`;
+      session.feed(encoder.encode(text));
+      session.takeErrorCsv();
+      while (session.nextBatch());
+      peakHeap = Math.max(peakHeap, pf.HEAPU8.buffer.byteLength);
+    }
+    session.feed(encoder.encode(`${uuid(7)},again,1\n`)); // held: reported
+    session.finish();
+    const summary = session.summary();
+    assert.ok(peakHeap < HEAP_LIMIT, `the Wasm heap peaked at ${peakHeap} bytes`);
+    assert.equal(summary.total_jobs, ROWS + 1);
+    assert.equal(summary.failed_jobs, 1);
+    assert.equal(summary.errors[0].errors.uuid[0], 'The uuid field has a duplicate value.');
+    const limited = summary.preflight.warnings.filter((w) => w.code === 'duplicate_check_limited');
+    assert.equal(limited.length, 1);
+    assert.deepEqual(limited[0].lines, [1_500_000 + 2]);
+  } finally {
+    session.close();
+  }
+});
