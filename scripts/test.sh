@@ -7,7 +7,8 @@
 #              the bindings' tests (parity with the CLI on every fixture, offsets past
 #              4 GiB, a 1 GiB stream under a 64 MB heap)
 #   3. browser: the library and its worker in headless Chromium under a strict CSP
-#   4. asan:   the native tests again under AddressSanitizer and UBSan
+#   4. server: the reference import API on loopback, with its SQLite file and the Wasm engine
+#   5. asan:   the native tests again under AddressSanitizer and UBSan
 #
 # Each phase prints its time, so the budget (under 20 minutes on 2 cores) is easy to watch.
 set -euo pipefail
@@ -36,6 +37,9 @@ scripts/test-wasm.sh
 
 phase "browser tests"
 scripts/test-browser.sh
+
+phase "reference server tests"
+scripts/test-server.sh
 
 phase "AddressSanitizer + UBSan build and tests"
 scripts/build.sh asan
