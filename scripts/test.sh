@@ -6,9 +6,12 @@
 #   2. wasm:   the Emscripten build, its size budget, the same Catch2 tests under Node, and
 #              the bindings' tests (parity with the CLI on every fixture, offsets past
 #              4 GiB, a 1 GiB stream under a 64 MB heap)
-#   3. browser: the library and its worker in headless Chromium under a strict CSP
+#   3. browser: headless Chromium under a strict CSP: the library and its worker, the batch
+#              poster's resume after a reload, and the <preflight-importer> element end to
+#              end against the reference server (every tests/e2e/ file)
 #   4. server: the reference import API on loopback, with its SQLite file and the Wasm engine
-#   5. asan:   the native tests again under AddressSanitizer and UBSan
+#   5. client: the API client and the batch poster against that server, under every fault
+#   6. asan:   the native tests again under AddressSanitizer and UBSan
 #
 # Each phase prints its time, so the budget (under 20 minutes on 2 cores) is easy to watch.
 set -euo pipefail
@@ -40,6 +43,9 @@ scripts/test-browser.sh
 
 phase "reference server tests"
 scripts/test-server.sh
+
+phase "import API client tests"
+scripts/test-client.sh --node-only
 
 phase "AddressSanitizer + UBSan build and tests"
 scripts/build.sh asan
