@@ -11,6 +11,7 @@
 // as a boolean, a phone turned into 4.47912E+11 by Excel, …).
 import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mulberry32 as rng } from '../web/src/seeded-random.js';
 
 function parseArgs(argv) {
   const args = { rows: 1000, out: '-', seed: 42, invalid: 0.03, headers: 'canonical', mode: 'store' };
@@ -24,18 +25,6 @@ function parseArgs(argv) {
     args[key] = typeof args[key] === 'number' ? Number(value) : value;
   }
   return args;
-}
-
-/** mulberry32: a tiny seeded PRNG, so the file is the same on every machine. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Harry', 'Ava', 'Noah', 'Mia', 'Jack', 'Ivy', 'Leo', 'Freya',

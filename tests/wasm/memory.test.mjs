@@ -12,23 +12,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadPreflight, TODAY } from './harness.mjs';
+import { mulberry32 as rng } from '../../web/src/seeded-random.js';
 
 const MiB = 1 << 20;
 const TARGET_BYTES = 1024 * MiB + 1; // more than 1 GiB
 const HEAP_LIMIT = 64 * 1000 * 1000; // 64 MB
 const POOL_PIECES = 24;
-
-/** mulberry32: a small seeded PRNG, so the stream is the same on every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADER = 'title,first_name,last_name,email,phone,date_of_birth,gender,send_welcome_email,value,client_preferences\r\n';
 const FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Zoë', 'Siân', 'Seán', 'Chloé', 'Muhammad', 'Florence'];

@@ -5,9 +5,12 @@
 // neutralised, UTF-8 with BOM, CRLF). So this reads RFC 4180 exactly and nothing looser,
 // and writes error rows the way the engine's csv_writer does (core/include/preflight/
 // csv_writer.h), so rows the server adds (a record that update mode cannot find) read
-// the same as the engine's.
+// the same as the engine's. Parsing and neutralising are the browser library's
+// (web/src/report-csv.js), so the two sides write error rows one way.
 
-const BOM = '\ufeff';
+import { parseCsvRecords } from '../src/report-csv.js';
+
+export { isFormulaTrigger, neutralisedCell, neutralisedRow } from '../src/report-csv.js';
 
 /**
  * Parses RFC 4180 text into rows of cells. A final line end is optional.
@@ -15,50 +18,7 @@ const BOM = '\ufeff';
  * @returns {string[][]}
  */
 export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let i = text.startsWith(BOM) ? 1 : 0;
-  let quoted = false;
-  let fieldStart = true;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cell += c;
-      }
-    } else if (c === '"' && fieldStart) {
-      quoted = true;
-      fieldStart = false;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-      fieldStart = true;
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      fieldStart = true;
-    } else {
-      cell += c;
-      fieldStart = false;
-    }
-  }
-  if (quoted) throw new Error('parseCsv: the text ends inside a quoted cell');
-  if (!fieldStart || row.length > 0 || cell !== '') {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
+  return parseCsvRecords(text).map((record) => record.cells);
 }
 
 /**
@@ -87,20 +47,4 @@ export function splitRecords(text) {
 export function recordLine(record) {
   const m = /^\ufeff?"'?(\d+)"/.exec(record);
   return m ? Number(m[1]) : 0;
-}
-
-/** True when a spreadsheet could run the cell as a formula (first character only). */
-export function isFormulaTrigger(cell) {
-  return cell.length > 0 && '=+-@\t\r\n\0'.includes(cell[0]);
-}
-
-/** One neutralised cell: always quoted, a leading apostrophe before a formula trigger. */
-export function neutralisedCell(cell) {
-  const text = isFormulaTrigger(cell) ? `'${cell}` : cell;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/** A neutralised row with a CRLF, as the engine's error CSV writes it. */
-export function neutralisedRow(cells) {
-  return `${cells.map(neutralisedCell).join(',')}\r\n`;
 }

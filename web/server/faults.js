@@ -21,22 +21,13 @@
 // never shifts the sequence for the next. Faults apply to the API and the file download,
 // never to CORS preflights, the admin endpoint or static files.
 import { HttpError } from './http-util.js';
+import { mulberry32 } from '../src/seeded-random.js';
 
 const FRACTIONS = ['error500', 'rate429', 'slow', 'dropAfterAct'];
 const KNOWN = new Set([...FRACTIONS, 'errorStatus', 'retryAfter', 'slowMs', 'methods', 'paths', 'seed', 'hideRetryAfter']);
 const SERVER_ERRORS = { 500: 'Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
-/** A small, fast, seedable PRNG (mulberry32): numbers in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../src/seeded-random.js';
 
 /**
  * Checks a faults object; throws a 422-style message naming the bad key.
