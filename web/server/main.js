@@ -145,13 +145,7 @@ async function main() {
     process.stderr.write(`preflight-server: ${e.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`preflight-server listening on ${server.url}\n`);
-  process.stdout.write(server.tokenGenerated
-    ? `development token: ${server.token}\n  (try: curl -H "Authorization: Bearer ${server.token}" ${server.url}/api/v1/import)\n`
-    : 'token: the one given with --token\n');
-  process.stdout.write(`database: ${server.dbPath}\n`);
-  if (parsed.options.staticDir) process.stdout.write(`static files: ${parsed.options.staticDir} at ${server.url}/\n`);
-
+  // Handlers first: a supervisor may signal as soon as it reads the lines below.
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
@@ -163,6 +157,12 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`preflight-server listening on ${server.url}\n`);
+  process.stdout.write(server.tokenGenerated
+    ? `development token: ${server.token}\n  (try: curl -H "Authorization: Bearer ${server.token}" ${server.url}/api/v1/import)\n`
+    : 'token: the one given with --token\n');
+  process.stdout.write(`database: ${server.dbPath}\n`);
+  if (parsed.options.staticDir) process.stdout.write(`static files: ${parsed.options.staticDir} at ${server.url}/\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
