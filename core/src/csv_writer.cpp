@@ -63,6 +63,14 @@ bool has_quote(std::string_view cell) noexcept {
   return false;
 }
 
+/// Copies `bytes` to `w` and returns the end. An empty view may have a null data(), which
+/// memcpy must never be given, even with a zero length.
+char* write_bytes(char* w, std::string_view bytes) noexcept {
+  if (bytes.empty()) return w;
+  std::memcpy(w, bytes.data(), bytes.size());
+  return w + bytes.size();
+}
+
 // The writers below write through a raw cursor into room reserved once per cell or row
 // (at most twice the cell plus three bytes: every quote doubled, two quotes, one
 // apostrophe): std::string::push_back per byte costs a capacity check and, in
@@ -70,10 +78,7 @@ bool has_quote(std::string_view cell) noexcept {
 
 /// Writes `cell` with every '"' doubled (no surrounding quotes).
 char* write_doubling_quotes(char* w, std::string_view cell) noexcept {
-  if (!has_quote(cell)) {
-    std::memcpy(w, cell.data(), cell.size());
-    return w + cell.size();
-  }
+  if (!has_quote(cell)) return write_bytes(w, cell);
   for (const char c : cell) {
     *w++ = c;
     if (c == '"') *w++ = '"';
@@ -85,10 +90,7 @@ constexpr size_t max_written(std::string_view cell) noexcept { return 2 * cell.s
 
 char* write_cell(char* w, std::string_view cell, csv_cell_policy policy, char delimiter) noexcept {
   if (policy == csv_cell_policy::exact) {
-    if (!needs_quotes(cell, delimiter)) {
-      std::memcpy(w, cell.data(), cell.size());
-      return w + cell.size();
-    }
+    if (!needs_quotes(cell, delimiter)) return write_bytes(w, cell);
     *w++ = '"';
     w = write_doubling_quotes(w, cell);
     *w++ = '"';
@@ -143,8 +145,7 @@ void append_csv_row(std::string& out, std::span<const std::string_view> cells, c
     first = false;
     w = write_cell(w, cell, policy, delimiter);
   }
-  std::memcpy(w, line_end.data(), line_end.size());
-  w += line_end.size();
+  w = write_bytes(w, line_end);
   out.resize(static_cast<size_t>(w - out.data()));
 }
 

@@ -21,14 +21,10 @@ import {
   CLIENT_MAPPING, generateClients, importProblems, importsByFileName, startApi, tempDir, TODAY,
 } from '../client/helpers.mjs';
 import { repoRoot } from '../wasm/harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
+import { STRICT_CSP } from './static-server.mjs';
 
-const CHROMIUM = process.env.PREFLIGHT_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const CSP = [
-  "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "connect-src 'self'",
-  "style-src 'self'", "img-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
+const CSP = STRICT_CSP;
 const PAGE = 'tests/client/pages/resume.html';
 
 async function waitFor(page, fn, arg, { timeoutMs = 60_000 } = {}) {

@@ -22,28 +22,18 @@ import { chromium } from 'playwright-core';
 
 import { stageDemo, writeDemoConfig } from '../../scripts/stage-demo.mjs';
 import { startServer } from '../../web/server/main.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
+import { STRICT_CSP } from './static-server.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const samplesDir = join(repoRoot, 'web/demo/samples');
 export const screenshotsDir = join(repoRoot, 'build/screenshots');
 export const CLI = join(repoRoot, 'build/native/preflight');
-export const CHROMIUM = process.env.PREFLIGHT_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+export { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
 export const TOKEN = 'importer-test-token-0123456789';
 
 /** The policy scripts/demo.sh serves the demo with: no 'unsafe-eval', no inline anything. */
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "connect-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSP = STRICT_CSP;
 
 /** Fails fast, naming the command to run, when a build the tests need is missing. */
 export function checkPrerequisites() {
