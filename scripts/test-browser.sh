@@ -7,25 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-chromium="${PREFLIGHT_CHROMIUM:-/usr/bin/chromium}"
-missing=0
-if [ ! -f build/wasm/preflight.js ] || [ ! -f build/wasm/preflight.wasm ]; then
-  echo "test-browser: build/wasm/preflight.{js,wasm} is missing (run scripts/build.sh wasm)" >&2
-  missing=1
-fi
-if [ ! -x build/native/preflight ]; then
-  echo "test-browser: build/native/preflight is missing (run scripts/build.sh native)" >&2
-  missing=1
-fi
-if [ ! -x "$chromium" ]; then
-  echo "test-browser: Chromium is missing at $chromium (apt-get install chromium, or set PREFLIGHT_CHROMIUM)" >&2
-  missing=1
-fi
-if [ ! -d node_modules/playwright-core ]; then
-  echo "test-browser: node_modules/playwright-core is missing (run npm ci)" >&2
-  missing=1
-fi
-[ "$missing" -eq 0 ] || exit 2
+source scripts/lib/require.sh
+require wasm native chromium node:playwright-core node:better-sqlite3
+require_done test-browser
 
 echo "== browser tests: the library and its worker in headless Chromium, under a strict CSP"
 node --test tests/e2e/

@@ -21,25 +21,10 @@ case "${1:-}" in
   *) echo "usage: scripts/test-client.sh [--node-only]" >&2; exit 2 ;;
 esac
 
-chromium="${PREFLIGHT_CHROMIUM:-/usr/bin/chromium}"
-missing=0
-if [ ! -f build/wasm/preflight.js ] || [ ! -f build/wasm/preflight.wasm ]; then
-  echo "test-client: build/wasm/preflight.{js,wasm} is missing (run scripts/build.sh wasm)" >&2
-  missing=1
-fi
-if [ ! -x build/native/preflight ]; then
-  echo "test-client: build/native/preflight is missing (run scripts/build.sh native)" >&2
-  missing=1
-fi
-if [ ! -d node_modules/better-sqlite3 ] || [ ! -d node_modules/playwright-core ]; then
-  echo "test-client: node_modules is incomplete (run npm ci)" >&2
-  missing=1
-fi
-if [ "$node_only" -eq 0 ] && [ ! -x "$chromium" ]; then
-  echo "test-client: Chromium is missing at $chromium (apt-get install chromium, or set PREFLIGHT_CHROMIUM)" >&2
-  missing=1
-fi
-[ "$missing" -eq 0 ] || exit 2
+source scripts/lib/require.sh
+require wasm native node:better-sqlite3 node:playwright-core
+[ "$node_only" -eq 1 ] || require chromium
+require_done test-client
 
 echo "== client tests (Node): the API client, the batch poster and resume, against the reference server"
 node --test tests/client/

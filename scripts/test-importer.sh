@@ -14,16 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-chromium="${PREFLIGHT_CHROMIUM:-/usr/bin/chromium}"
-missing=0
-for file in build/wasm/preflight.js build/wasm/preflight.wasm; do
-  [ -f "$file" ] || { echo "test-importer: $file is missing (run scripts/build.sh wasm)" >&2; missing=1; }
-done
-[ -x build/native/preflight ] || { echo "test-importer: build/native/preflight is missing (run scripts/build.sh native)" >&2; missing=1; }
-[ -x "$chromium" ] || { echo "test-importer: Chromium is missing at $chromium (apt-get install chromium, or set PREFLIGHT_CHROMIUM)" >&2; missing=1; }
-[ -d node_modules/playwright-core ] || { echo "test-importer: node_modules/playwright-core is missing (run npm ci)" >&2; missing=1; }
-[ -d node_modules/better-sqlite3 ] || { echo "test-importer: node_modules/better-sqlite3 is missing (run scripts/setup.sh)" >&2; missing=1; }
-[ "$missing" -eq 0 ] || exit 2
+source scripts/lib/require.sh
+require wasm native chromium node:playwright-core node:better-sqlite3
+require_done test-importer
 
 if [ $# -gt 0 ]; then
   files=()

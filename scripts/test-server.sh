@@ -5,15 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for f in build/wasm/preflight.js build/wasm/preflight.wasm; do
-  if [ ! -f "$f" ]; then
-    echo "test-server: $f is missing; build the Wasm engine first (NODE_PATH=/usr/share/nodejs scripts/build.sh wasm)" >&2
-    exit 2
-  fi
-done
-if ! node -e "require('better-sqlite3')" 2>/dev/null; then
-  echo "test-server: better-sqlite3 is not installed (npm ci)" >&2
-  exit 2
-fi
+source scripts/lib/require.sh
+require wasm node:better-sqlite3
+require_done test-server
 
 node --test tests/server/ "$@"

@@ -75,6 +75,20 @@ class options_reader {
     if (top != ondemand::json_type::object) return fail(std::string("the options must be a JSON object (got ") + json_type_phrase(top) + ")");
     ondemand::object object;
     if (auto e = doc_.get_object().get(object)) return json_error(e);
+    const status st = for_each_key(object, "", [&](const std::string& key, const std::string&, ondemand::value v) -> status {
+      return read_option(key, v);
+    });
+    if (!st.ok()) return st;
+    if (!doc_.at_end()) return json_error(simdjson::TRAILING_CONTENT);
+    return std::move(opt_);
+  }
+
+ private:
+  /// Calls `each(key, path, value)` for every key of `object` in order, where path is
+  /// `prefix` + the quoted key (how messages name it); stops at the first failure. A key
+  /// given twice is an error: JSON leaves it undefined, and a host that sends it has a bug.
+  template <class Each>
+  status for_each_key(ondemand::object& object, const std::string& prefix, Each&& each) {
     std::vector<std::string> seen;
     for (auto field_result : object) {
       ondemand::field field;
@@ -82,16 +96,15 @@ class options_reader {
       std::string_view raw_key;
       if (auto e = field.unescaped_key(false).get(raw_key)) return json_error(e);
       std::string key(raw_key);
+      const std::string path = prefix + json_quoted(key);
       for (const std::string& k : seen)
-        if (k == key) return fail("key " + json_quoted(key) + " is given twice");
+        if (k == key) return fail("key " + path + " is given twice");
       seen.push_back(key);
-      if (status s = read_option(key, field.value()); !s.ok()) return s;
+      if (status s = each(key, path, field.value()); !s.ok()) return s;
     }
-    if (!doc_.at_end()) return json_error(simdjson::TRAILING_CONTENT);
-    return std::move(opt_);
+    return status::success();
   }
 
- private:
   // ── one key ──
 
   status read_option(const std::string& key, ondemand::value v) {
@@ -214,33 +227,19 @@ class options_reader {
     if (t != ondemand::json_type::object) return wrong_type(name, "an object", t);
     ondemand::object object;
     if (auto e = v.get_object().get(object)) return json_error(e);
-    std::vector<std::string> seen;
-    for (auto field_result : object) {
-      ondemand::field field;
-      if (auto e = std::move(field_result).get(field)) return json_error(e);
-      std::string_view raw_key;
-      if (auto e = field.unescaped_key(false).get(raw_key)) return json_error(e);
-      std::string key(raw_key);
-      const std::string path = name + "." + json_quoted(key);
-      for (const std::string& k : seen)
-        if (k == key) return fail("key " + path + " is given twice");
-      seen.push_back(key);
-      ondemand::value value = field.value();
+    return for_each_key(object, name + ".", [&](const std::string& key, const std::string& path, ondemand::value value) -> status {
       ondemand::json_type vt{};
       if (auto e = value.type().get(vt)) return json_error(e);
-      if (vt == ondemand::json_type::null) {
+      if (vt == ondemand::json_type::null) {  // not given
         if (auto e = value.is_null().error()) return json_error(e);
-        continue;
+        return status::success();
       }
-      status s;
-      if (key == "maxFieldBytes") s = read_count32(path, value, vt, opt_.limits.max_field_bytes);
-      else if (key == "maxRowBytes") s = read_count32(path, value, vt, opt_.limits.max_row_bytes);
-      else if (key == "maxColumns") s = read_count32(path, value, vt, opt_.limits.max_columns);
-      else if (key == "maxKeys") s = read_count32(path, value, vt, opt_.max_keys);
-      else return fail("unknown key " + path + " (expected " + std::string(expected_limit_keys) + ")");
-      if (!s.ok()) return s;
-    }
-    return status::success();
+      if (key == "maxFieldBytes") return read_count32(path, value, vt, opt_.limits.max_field_bytes);
+      if (key == "maxRowBytes") return read_count32(path, value, vt, opt_.limits.max_row_bytes);
+      if (key == "maxColumns") return read_count32(path, value, vt, opt_.limits.max_columns);
+      if (key == "maxKeys") return read_count32(path, value, vt, opt_.max_keys);
+      return fail("unknown key " + path + " (expected " + std::string(expected_limit_keys) + ")");
+    });
   }
 
   status read_confidence(const std::string& name, ondemand::value& v, ondemand::json_type t) {

@@ -101,33 +101,19 @@ export class RunLockedError extends Error {
 /** SHA-256 over the file hash, type, mode, mapping and anything else that changes the batches. */
 export function runKeyOf(run: { fileHash: string; type: string; mode: string; mapping?: unknown; extra?: unknown }): Promise<string>;
 
+// Each class merges with an interface of the same name, so the methods are declared once
+// (in ResumeStore) and both classes have them.
+export interface MemoryResumeStore extends ResumeStore {}
 export class MemoryResumeStore implements ResumeStore {
   constructor();
-  getRun(runKey: string): Promise<RunRecord | undefined>;
-  putRun(run: RunRecord): Promise<void>;
-  listRuns(): Promise<RunRecord[]>;
-  deleteRun(runKey: string): Promise<void>;
-  getBatches(runKey: string): Promise<BatchRecord[]>;
-  getBatch(runKey: string, index: number): Promise<BatchRecord | undefined>;
-  putBatch(batch: BatchRecord): Promise<void>;
-  lock<T>(runKey: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
-  close(): void;
 }
 
+export interface IndexedDbResumeStore extends ResumeStore {}
 export class IndexedDbResumeStore implements ResumeStore {
   /** Opens (creating or upgrading) the "preflight-resume" database. */
   static open(options?: { name?: string; indexedDB?: IDBFactory; locks?: LockManager | null }): Promise<IndexedDbResumeStore>;
   constructor(db: IDBDatabase, locks: LockManager | null);
   readonly db: IDBDatabase;
-  getRun(runKey: string): Promise<RunRecord | undefined>;
-  putRun(run: RunRecord): Promise<void>;
-  listRuns(): Promise<RunRecord[]>;
-  deleteRun(runKey: string): Promise<void>;
-  getBatches(runKey: string): Promise<BatchRecord[]>;
-  getBatch(runKey: string, index: number): Promise<BatchRecord | undefined>;
-  putBatch(batch: BatchRecord): Promise<void>;
-  lock<T>(runKey: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
-  close(): void;
 }
 
 /** IndexedDbResumeStore where IndexedDB exists, else MemoryResumeStore. */
