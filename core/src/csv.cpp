@@ -307,6 +307,7 @@ bool tokenizer::next(csv_row& out) {
 }
 
 void tokenizer::emit(csv_row& out) {
+  out.views_reused = !complex_.empty() || problem_ != row_problem::none;
   if (!complex_.empty()) {
     // Sized once for the whole row, so the views into it stay valid.
     if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);

@@ -764,6 +764,7 @@ struct field_fast {
   uint32_t more_begin = 0;   // further checks: filled_checks[more_begin, more_end)
   uint32_t more_end = 0;
   bool skip_null = false;    // nullable without implicit rules: a null cell has nothing to check
+  bool reads_row = false;    // a check compares with another field (after:other…): not column-wise
 };
 
 struct field_plan {
@@ -1465,6 +1466,7 @@ class compiler {
         case rule_kind::before_or_equal:
         case rule_kind::date_equals:
           if (!r.has_other && fp.date_format < 0) k.op = filled_op::date_vs_literal;
+          ff.reads_row = ff.reads_row || r.has_other;
           break;
         case rule_kind::regex:
         case rule_kind::not_regex: k.op = filled_op::regex; break;
@@ -1684,11 +1686,18 @@ struct rule_set::impl : compiled_tables {
 
 // ───────────────────────────── public API ─────────────────────────────
 
+// rule_specs lists the rules in rule_kind's order, so a kind is its own index.
+constexpr bool specs_in_kind_order() {
+  for (size_t k = 0; k < rule_specs.size(); ++k)
+    if (static_cast<size_t>(rule_specs[k].kind) != k) return false;
+  return true;
+}
+static_assert(specs_in_kind_order() && rule_specs.size() == static_cast<size_t>(rule_kind::distinct) + 1);
+
 const char* rule_name(rule_kind k) noexcept {
-  for (const rule_spec& s : rule_specs) {
-    if (s.kind == k) return s.name.data();  // the names are string literals: NUL-terminated
-  }
-  return "unknown";
+  const auto index = static_cast<size_t>(k);
+  // The names are string literals: NUL-terminated.
+  return index < rule_specs.size() ? rule_specs[index].name.data() : "unknown";
 }
 
 result<rule_set> rule_set::compile(const import_type& type, import_mode mode, const rule_options& options) {
@@ -1792,50 +1801,96 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
   return true;
 }
 
+/// The fast verdict on a present cell: true when it certainly has nothing to report — a
+/// filled cell (every PHP trim() character is at most ' ', so a first byte above that
+/// means not blank) that passes every check, or a null in a nullable field without
+/// implicit rules. False sends the cell to check_field for the exact violations.
+[[gnu::always_inline]] inline bool fast_verdict(const compiled_tables& m, size_t f, const field_fast& ff,
+                                                std::string_view value, cell& c, const row_view& row) noexcept {
+  if (value.empty()) return ff.skip_null;
+  if (static_cast<unsigned char>(value.front()) <= ' ') return false;
+  c.value = value;
+  c.numeric_state = -1;
+  c.date_state = -1;
+  return passes_filled(m, f, ff.first, c, row) &&
+         (ff.more_begin == ff.more_end || more_checks_pass(m, f, ff, c, row));
+}
+
+/// Calls visit(f) for the fields check_row visits, in field order, given the `present`
+/// flags: a field with rules to check when it is present, and one with an implicit rule
+/// (required…) always. Eight fields at a time: a wide type with a few mapped fields skips
+/// the rest in one step.
+template <class Visit>
+[[gnu::always_inline]] inline void for_each_visited(const compiled_tables& m, std::span<const uint8_t> present,
+                                                    Visit&& visit) {
+  const size_t field_count = m.fields.size();
+  const size_t present_count = std::min(present.size(), field_count);
+  for (size_t base = 0, w = 0; base < field_count; base += 8, ++w) {
+    const uint64_t here = present_bits(present.data(), base, present_count);
+    uint64_t bits = (here & m.visit_if_present[w]) | m.visit_always[w];
+    while (bits != 0) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(bits));
+      bits &= bits - 1;
+      visit(base + bit / 8, ((here >> bit) & 1u) != 0);
+    }
+  }
+}
+
 }  // namespace
 
 bool rule_set::check_row(std::span<const std::string_view> values, std::span<const uint8_t> present,
                          std::vector<violation>& out) const {
   const impl& m = *impl_;
   const row_view row{values, present};
-  const field_fast* const fast = m.fast.data();
-  const size_t field_count = m.fields.size();
-  const size_t present_count = std::min(present.size(), field_count);
   const size_t violations_before = out.size();
   cell c{{}, true, false, -1, -1, 0, date_value{}};
-  // Eight fields at a time: which are present, and so which to visit. A field that is not
-  // present and has no implicit rule has nothing to check (most of a wide type's fields,
-  // when the file maps a few of them).
-  for (size_t base = 0, w = 0; base < field_count; base += 8, ++w) {
-    const uint64_t here = present_bits(present.data(), base, present_count);
-    uint64_t visit = (here & m.visit_if_present[w]) | m.visit_always[w];
-    while (visit != 0) {
-      const auto bit = static_cast<unsigned>(std::countr_zero(visit));
-      visit &= visit - 1;
-      const size_t f = base + bit / 8;
-      const bool is_present = ((here >> bit) & 1u) != 0;
-      const std::string_view value = row.value(f);
-      const field_fast& ff = fast[f];
-      // The fast verdict: a filled cell (every PHP trim() character is at most ' ', so a
-      // first byte above that means not blank) that passes every check has nothing to
-      // report, and a null in a nullable field without implicit rules is not checked.
-      // Anything else goes to check_field for the exact violations.
-      if (is_present) {
-        if (!value.empty()) {
-          if (static_cast<unsigned char>(value.front()) > ' ') {
-            c.value = value;
-            c.numeric_state = -1;
-            c.date_state = -1;
-            if (passes_filled(m, f, ff.first, c, row) &&
-                (ff.more_begin == ff.more_end || more_checks_pass(m, f, ff, c, row))) {
-              continue;
-            }
-          }
-        } else if (ff.skip_null) {
-          continue;
-        }
-      }
-      check_field(m, row, f, is_present, out);
+  for_each_visited(m, present, [&](size_t f, bool is_present) {
+    if (is_present && fast_verdict(m, f, m.fast[f], row.value(f), c, row)) return;
+    check_field(m, row, f, is_present, out);
+  });
+  return out.size() == violations_before;
+}
+
+size_t rule_set::suspect_words() const noexcept { return (impl_->fields.size() + 63) / 64; }
+
+void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects) const {
+  const impl& m = *impl_;
+  const size_t words = suspect_words();
+  const size_t rows = block.rows;
+  std::fill_n(suspects.begin(), rows * words, uint64_t{0});
+  const row_view no_row{};  // column-wise checks never read another field (see reads_row)
+  cell c{{}, true, false, -1, -1, 0, date_value{}};
+  for_each_visited(m, block.present, [&](size_t f, bool is_present) {
+    const field_fast& ff = m.fast[f];
+    uint64_t* flags = suspects.data() + f / 64;
+    const uint64_t bit = uint64_t{1} << (f % 64);
+    const int column = f < block.column_of_field.size() ? block.column_of_field[f] : -1;
+    bool all_suspect = !is_present || ff.reads_row;
+    if (!all_suspect && column < 0) {  // a constant: the same verdict for every row
+      const std::string_view fixed = f < block.fixed_values.size() ? block.fixed_values[f] : std::string_view{};
+      if (fast_verdict(m, f, ff, fixed, c, no_row)) return;
+      all_suspect = true;
+    }
+    if (all_suspect) {
+      for (size_t r = 0; r < rows; ++r) flags[r * words] |= bit;
+      return;
+    }
+    const std::string_view* cell_at = block.cells.data() + column;
+    for (size_t r = 0; r < rows; ++r, cell_at += block.row_stride) {
+      if (!fast_verdict(m, f, ff, *cell_at, c, no_row)) flags[r * words] |= bit;
+    }
+  });
+}
+
+bool rule_set::check_fields(std::span<const std::string_view> values, std::span<const uint8_t> present,
+                            std::span<const uint64_t> row_suspects, std::vector<violation>& out) const {
+  const impl& m = *impl_;
+  const row_view row{values, present};
+  const size_t violations_before = out.size();
+  for (size_t w = 0; w < row_suspects.size(); ++w) {
+    for (uint64_t bits = row_suspects[w]; bits != 0; bits &= bits - 1) {
+      const size_t f = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+      if (f < m.fields.size()) check_field(m, row, f, row.is_present(f), out);
     }
   }
   return out.size() == violations_before;

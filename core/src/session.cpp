@@ -148,6 +148,20 @@ struct session::impl {
   std::vector<std::pair<std::string_view, std::string_view>> record;
   std::vector<std::pair<size_t, size_t>> mapped_columns;  // (schema field, CSV column), set by resolve()
 
+  // Rows waiting for the column-wise rule checks (flush_block): plain rows, held as views
+  // of the reader's buffer, which stays put until the next feed()/finish().
+  struct queued_row {
+    uint64_t line = 0;
+    uint64_t original_offset = 0;
+  };
+  static constexpr size_t block_capacity = 128;        // rows: their cells stay in L1/L2
+  static constexpr size_t block_byte_capacity = 64 << 10;  // copies of reused views
+  std::vector<queued_row> block_rows;
+  std::vector<std::string_view> block_cells;  // block_rows.size() × the header's column count
+  std::string block_bytes;                    // never grows past its capacity: views stay valid
+  std::vector<uint64_t> suspects;             // check_block's verdicts
+  row_meta block_meta;                        // reused for a queued row being settled
+
   session_progress prog;
 
   impl(const import_type& t, session_options o, rule_set r)
@@ -188,6 +202,10 @@ struct session::impl {
 
   // — rows —
   void process_row(const row_meta& m, std::span<const std::string_view> fields);
+  bool queue_row(const reader_row& r);
+  void flush_block();
+  void check_key(const row_meta& m, std::string_view key);
+  void settle_row(const row_meta& m, std::span<const std::string_view> fields);
   void check_bytes(const row_meta& m, std::span<const std::string_view> fields);
   bool check_cell_count(size_t count, std::span<const std::string_view> fields, uint64_t line);
   void fail_row(const row_meta& m, std::span<const std::string_view> fields);
@@ -224,6 +242,8 @@ status session::impl::drain_rows() {
   if (rd.started() && sum.encoding.empty()) note_reader_settings();
   while (!failed && rd.next(current)) {
     const csv_row& row = current.row;
+    if (mapping_done && queue_row(current)) continue;
+    flush_block();  // rows are settled in file order
     meta.line = row.line;
     meta.end_line = row.end_line;
     meta.offset = row.offset;
@@ -250,6 +270,7 @@ status session::impl::drain_rows() {
     }
     process_row(meta, row.fields);
   }
+  flush_block();  // the next feed() may move the reader's buffer
   return status::success();
 }
 
@@ -540,19 +561,25 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
     // Constants and unmapped fields were set once in resolve(); only mapped cells change.
     for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
     rules.check_row(values, present, violations);
-    if (check_duplicate_keys) {
-      const std::string_view key = values[static_cast<size_t>(key_field)];
-      const key_set::outcome seen = is_blank(key) ? key_set::outcome::added : keys.insert(hash_key(key));
-      if (seen == key_set::outcome::not_held) warn_keys_not_held(m);
-      if (seen == key_set::outcome::seen) {
-        // In field order, as Laravel lists a row's messages.
-        const violation dup = rules.distinct_violation(static_cast<uint16_t>(key_field));
-        auto at = std::find_if(violations.begin(), violations.end(), [&](const violation& v) { return v.field > dup.field; });
-        violations.insert(at, dup);
-      }
-    }
+    if (check_duplicate_keys) check_key(m, values[static_cast<size_t>(key_field)]);
   }
+  settle_row(m, fields);
+}
 
+/// The duplicate-key check on a row's key (rows in file order: a later repeat fails).
+void session::impl::check_key(const row_meta& m, std::string_view key) {
+  const key_set::outcome seen = is_blank(key) ? key_set::outcome::added : keys.insert(hash_key(key));
+  if (seen == key_set::outcome::not_held) warn_keys_not_held(m);
+  if (seen == key_set::outcome::seen) {
+    // In field order, as Laravel lists a row's messages.
+    const violation dup = rules.distinct_violation(static_cast<uint16_t>(key_field));
+    auto at = std::find_if(violations.begin(), violations.end(), [&](const violation& v) { return v.field > dup.field; });
+    violations.insert(at, dup);
+  }
+}
+
+/// A checked row becomes a clean row (and goes to the batches) or a failed one.
+void session::impl::settle_row(const row_meta& m, std::span<const std::string_view> fields) {
   if (failures.empty() && violations.empty()) {
     report.add_clean_row();
     if (opt.mode == import_mode::update) warn_blank_updates(m, fields);
@@ -563,6 +590,80 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
     return;
   }
   fail_row(m, fields);
+}
+
+/// Queues a plain row for flush_block: one that is well formed (no structural problem, no
+/// bad bytes, no stray quote, as many cells as the header, not all blank), which is nearly
+/// every row. Anything else returns false and takes the row-at-a-time path.
+bool session::impl::queue_row(const reader_row& r) {
+  const csv_row& row = r.row;
+  const size_t columns = headers.names.size();
+  if (row.problem != row_problem::none || row.stray_quote || !r.issues.empty() || row.fields.size() != columns)
+    return false;
+  if (std::all_of(row.fields.begin(), row.fields.end(), [](std::string_view c) { return is_blank(c); })) return false;
+  if (block_rows.size() == block_capacity) flush_block();
+  if (row.views_reused) {  // the reader reuses these views for the next row: keep copies
+    size_t bytes = 0;
+    for (const std::string_view c : row.fields) bytes += c.size();
+    if (bytes > block_byte_capacity - block_bytes.size()) {
+      flush_block();
+      if (bytes > block_byte_capacity) return false;
+    }
+    if (block_bytes.capacity() < block_byte_capacity) block_bytes.reserve(block_byte_capacity);
+    for (const std::string_view c : row.fields) {
+      const size_t at = block_bytes.size();
+      block_bytes.append(c);  // within the reserved capacity: earlier views stay valid
+      block_cells.emplace_back(block_bytes.data() + at, c.size());
+    }
+  } else {
+    block_cells.insert(block_cells.end(), row.fields.begin(), row.fields.end());
+  }
+  block_rows.push_back({row.line, r.original_offset});
+  return true;
+}
+
+/// Checks the queued rows column by column (rule_set::check_block), then settles them in
+/// file order: rows with no suspect field are clean without looking at them again; the
+/// others get the exact checks of their suspect fields only.
+void session::impl::flush_block() {
+  const size_t rows = block_rows.size();
+  if (rows == 0) return;
+  const size_t columns = headers.names.size();
+  const size_t words = rules.suspect_words();
+  suspects.resize(rows * words);
+  rule_set::row_block block;
+  block.cells = block_cells;
+  block.rows = rows;
+  block.row_stride = columns;
+  block.column_of_field = map.column_of_field;
+  block.fixed_values = values;  // constants (and nothing for unmapped fields), set by resolve()
+  block.present = present;
+  rules.check_block(block, suspects);
+
+  // check_duplicate_keys says the key field is mapped to a column.
+  const size_t key_column = check_duplicate_keys ? static_cast<size_t>(map.column_of_field[static_cast<size_t>(key_field)]) : 0;
+  // Only these read the mapped values of a row that check_block passed.
+  const bool clean_rows_need_values = batches.has_value() || opt.mode == import_mode::update;
+  for (size_t r = 0; r < rows; ++r) {
+    const std::span<const std::string_view> fields(block_cells.data() + r * columns, columns);
+    const std::span<const uint64_t> row_suspects(suspects.data() + r * words, words);
+    const bool suspect = std::any_of(row_suspects.begin(), row_suspects.end(), [](uint64_t w) { return w != 0; });
+    block_meta.line = block_meta.end_line = block_rows[r].line;
+    block_meta.original_offset = block_rows[r].original_offset;
+    ++prog.rows_read;
+    failures.clear();
+    row_messages.clear();
+    violations.clear();
+    if (suspect || clean_rows_need_values) {
+      for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
+    }
+    if (suspect) rules.check_fields(values, present, row_suspects, violations);
+    if (check_duplicate_keys) check_key(block_meta, fields[key_column]);
+    settle_row(block_meta, fields);
+  }
+  block_rows.clear();
+  block_cells.clear();
+  block_bytes.clear();
 }
 
 // ───────────────────────────── the end ─────────────────────────────

@@ -2,6 +2,7 @@
 // in both wordings (the messages are the contract with the server: compared verbatim).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -741,4 +742,92 @@ TEST_CASE("rules.failing_cells_report_every_rule_in_order", "[rules]") {
   // Leading whitespace before a value: still filled, checked the same way.
   CHECK(run(rs, {{"count", " 7"}}).empty());
   CHECK(run(rs, {{"count", " 3"}}) == strings{"The count field must be at least 5."});
+}
+
+TEST_CASE("rules.check_block_agrees_with_check_row", "[rules]") {
+  // The column-wise verdicts plus the exact checks of the suspect fields must give every
+  // row exactly check_row's violations, in order: over random rows drawn from good, bad,
+  // blank and empty cells, with unmapped fields, a constant, and checks that read another
+  // field (after:start), which check_block leaves to the exact path.
+  const import_type t = make_type({
+      make_field("uuid", {"nullable|uuid"}),
+      make_field("name", {"required|string|max:5"}),
+      make_field("email", {"nullable|email|max:20"}),
+      make_field("phone", {"nullable|string|not_regex:/^[+-]?\\d(\\.\\d+)?E[+-]?\\d+$/i"}),
+      make_field("start", {"nullable|date|before:today"}),
+      make_field("end", {"nullable|date|after:start"}),
+      make_field("kind", {"nullable"}, {"a", "b"}, true),
+      make_field("flag", {"required|boolean"}),
+      make_field("count", {"nullable|integer|between:1,100"}),
+      make_field("amount", {"nullable|numeric|min:0"}),
+      make_field("note", {"required_if:flag,1|string"}),
+      make_field("unmapped", {"nullable|string"}),
+      make_field("fixed", {"nullable|in:x,y"}),
+  });
+  const rule_set rs = compile_or_fail(t);
+  const std::vector<strings> pool = {
+      {"", "123e4567-e89b-12d3-a456-426614174000", "nope", " "},
+      {"", "Ann", "Annabelle", " ", "\tBo"},
+      {"", "a@b.co", "a@b", "very.long.address@example.com", " x@y.z"},
+      {"", "07700900123", "4.47E+11", "1e5"},
+      {"", "01/02/2000", "31/02/2000", "2030-01-01", "soon"},
+      {"", "2024-01-01", "1999-01-01", "x"},
+      {"", "a", "B", "c"},
+      {"", "1", "no", "maybe"},
+      {"", "7", "0", "007", "x", "101"},
+      {"", "1.5", "-2", "abc"},
+      {"", "why", " "},
+  };
+  // Columns 0..10 map fields 0..10; "unmapped" has no column; "fixed" is a constant.
+  const size_t columns = pool.size();
+  std::vector<int> column_of_field(t.fields.size(), -1);
+  for (size_t c = 0; c < columns; ++c) column_of_field[c] = static_cast<int>(c);
+  std::vector<uint8_t> present(t.fields.size(), 1);
+  present[11] = 0;
+  std::vector<std::string_view> fixed(t.fields.size());
+  for (const char* constant : {"x", "z"}) {
+    fixed[12] = constant;
+    uint64_t seed = 7;
+    const auto next = [&seed] { return (seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+    const size_t rows = 300;
+    std::vector<std::string_view> cells(rows * columns);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t c = 0; c < columns; ++c) {  // the good value (index 1) most of the time
+        const size_t pick = next() % (pool[c].size() * 4);
+        cells[r * columns + c] = pool[c][pick < pool[c].size() ? pick : 1];
+      }
+
+    rule_set::row_block block;
+    block.cells = cells;
+    block.rows = rows;
+    block.row_stride = columns;
+    block.column_of_field = column_of_field;
+    block.fixed_values = fixed;
+    block.present = present;
+    const size_t words = rs.suspect_words();
+    std::vector<uint64_t> suspects(rows * words, ~uint64_t{0});  // check_block clears them
+    rs.check_block(block, suspects);
+
+    size_t failing = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      std::vector<std::string_view> values = fixed;
+      for (size_t c = 0; c < columns; ++c) values[c] = cells[r * columns + c];
+      std::vector<violation> expected, got;
+      const bool passes = rs.check_row(values, present, expected);
+      const std::span<const uint64_t> row_suspects(suspects.data() + r * words, words);
+      const bool suspect = std::any_of(row_suspects.begin(), row_suspects.end(), [](uint64_t w) { return w != 0; });
+      if (suspect) CHECK(rs.check_fields(values, present, row_suspects, got) == passes);
+      INFO("row " << r << " with constant " << constant);
+      CHECK((suspect || passes));  // a row with no suspect field has no violation
+      REQUIRE(got.size() == expected.size());
+      for (size_t k = 0; k < got.size(); ++k) {
+        CHECK(got[k].field == expected[k].field);
+        CHECK(got[k].rule_index == expected[k].rule_index);
+        CHECK(got[k].detail == expected[k].detail);
+      }
+      failing += passes ? 0 : 1;
+    }
+    CHECK(failing > rows / 4);  // the pool really exercises failures
+    if (fixed[12] == "x") CHECK(failing < rows);  // and passes ("z" fails every row)
+  }
 }

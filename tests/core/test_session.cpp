@@ -363,3 +363,56 @@ TEST_CASE("session.feed_after_finish_is_an_error", "[session]") {
   CHECK(s.feed("x").code == errc::invalid_state);
   CHECK(s.finish().code == errc::invalid_state);
 }
+
+TEST_CASE("session.rows_are_settled_in_file_order_whatever_their_path", "[session]") {
+  // Plain rows are checked a block at a time; unusual ones (ragged, stray quote, all
+  // empty, bad bytes, a row too big to copy into the block) one at a time, after the block
+  // before them. Interleaved, every row must still come out once, in file order: in the
+  // errors, the error CSV and the batches.
+  std::string file = "first_name,email,age,send_welcome_email,notes\n";
+  const std::string huge(70'000, 'x');  // unescaped into the tokenizer's scratch buffer
+  std::vector<std::string> clean_names;
+  size_t failed = 0;
+  for (int i = 0; i < 400; ++i) {
+    const std::string name = "N" + std::to_string(i);
+    bool bad = false;
+    switch (i % 9) {
+      case 0: file += name + ",x@example.com,5,1,\"say \"\"hi\"\"\"\n"; break;   // escaped quotes
+      case 1: file += name + ",not-an-email,5,1,n\n"; bad = true; break;
+      case 2: file += name + ",x@example.com,5\n"; bad = true; break;           // too few cells
+      case 3: file += name + ",x@example.com,5,1,a\"b\n"; break;                // stray quote
+      case 4: file += ",,,,\n"; break;                                          // all empty: skipped
+      case 5: file += name + ",x@example.com,5,1,\"" + huge + "\"\"\"\n"; break;  // too big to copy
+      case 6: file += name + ",x@example.com,500,1,n\n"; bad = true; break;
+      case 7: file += name + ",x\xff@example.com,5,1,n\n"; bad = true; break;     // invalid UTF-8
+      default: file += name + ",x@example.com,5,1,n\n"; break;
+    }
+    if (i % 9 == 4) continue;
+    if (bad) ++failed; else clean_names.push_back(name);
+  }
+  session_options opt;
+  opt.sniff_bytes = 1024;
+  opt.sample_rows = 3;
+  opt.report.max_errors = 1000;
+  opt.limits.max_field_bytes = 100'000;
+  for (size_t chunk : std::initializer_list<size_t>{0, 1000, 65536}) {
+    INFO("chunk size " << chunk);
+    const outcome o = run(file, opt, chunk);
+    REQUIRE(o.st.ok());
+    CHECK(o.sum.total_jobs == clean_names.size() + failed);
+    CHECK(o.sum.failed_jobs == failed);
+    REQUIRE(o.sum.errors.size() == failed);
+    for (size_t k = 1; k < o.sum.errors.size(); ++k) CHECK(o.sum.errors[k - 1].line < o.sum.errors[k].line);
+    // The batches hold the clean rows' names in file order.
+    std::vector<std::string> batched;
+    size_t at = 0;
+    while ((at = o.batches.find('\n', at)) != std::string::npos) {
+      ++at;
+      const size_t comma = o.batches.find(',', at);
+      if (comma == std::string::npos) break;
+      const std::string first = o.batches.substr(at, comma - at);
+      if (first != "first_name") batched.push_back(first);
+    }
+    CHECK(batched == clean_names);
+  }
+}

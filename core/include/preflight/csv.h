@@ -6,7 +6,8 @@
 // property). Fields are views: into the tokenizer's buffer for plain fields, into a
 // scratch buffer for quoted fields with doubled quotes. A row never allocates per cell.
 //
-// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`.
+// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`; those
+// of a row with `views_reused == false` until the next `push()`.
 //
 // What it tolerates, and how it reports it (never a crash, never a silently lost row):
 // - CRLF, LF and lone CR line ends, mixed in one file; a missing final line end.
@@ -70,6 +71,10 @@ struct csv_row {
   uint32_t problem_column = 0;  ///< 0-based field index the problem is in
   uint64_t problem_line = 0;    ///< for unterminated_quote: the line where the quote opened
   bool stray_quote = false;     ///< a quote appeared where RFC 4180 allows none (kept literally)
+  /// Some fields are views of a scratch buffer that the next row reuses (unescaped "", or a
+  /// problem row). When false, every field views the input buffer and stays valid until
+  /// the next push(), across next() calls: a caller may hold such rows until then.
+  bool views_reused = false;
 };
 
 class tokenizer {

@@ -33,7 +33,8 @@ struct reader_options {
 
 /// A row and where it came from.
 struct reader_row {
-  csv_row row;                       ///< views valid until the next feed()/finish()/next()
+  csv_row row;                       ///< views valid until the next feed()/finish()/next(),
+                                     ///< or until the next feed()/finish() if !row.views_reused
   uint64_t original_offset = 0;      ///< byte offset of the row in the original file
   std::vector<decode_issue> issues;  ///< bad bytes inside the row (usually none)
 };
