@@ -1748,10 +1748,12 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
 
 /// One check on a filled cell (present, not whitespace-only): the common rules are a case
 /// each, calling the leaf parsers directly; the rest go through passes().
-[[gnu::always_inline]] inline bool passes_filled(const compiled_tables& m, size_t f, const filled_check& check, cell& c,
-                          const row_view& row) noexcept {
+/// `op` is check.op, passed apart so that a caller with a constant op (check_column) gets
+/// the one case inlined without the switch.
+[[gnu::always_inline]] inline bool passes_filled(const compiled_tables& m, size_t f, filled_op op,
+                                                 const filled_check& check, cell& c, const row_view& row) noexcept {
   const std::string_view v = c.value;
-  switch (check.op) {
+  switch (op) {
     case filled_op::none: return true;
     case filled_op::general: {
       uint16_t detail = 0;
@@ -1796,7 +1798,8 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
 [[gnu::noinline]] bool more_checks_pass(const compiled_tables& m, size_t f, const field_fast& ff, cell& c,
                                         const row_view& row) noexcept {
   for (uint32_t k = ff.more_begin; k < ff.more_end; ++k) {
-    if (!passes_filled(m, f, m.filled_checks[k], c, row)) return false;
+    const filled_check& check = m.filled_checks[k];
+    if (!passes_filled(m, f, check.op, check, c, row)) return false;
   }
   return true;
 }
@@ -1805,15 +1808,54 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
 /// filled cell (every PHP trim() character is at most ' ', so a first byte above that
 /// means not blank) that passes every check, or a null in a nullable field without
 /// implicit rules. False sends the cell to check_field for the exact violations.
+/// `first_op` is ff.first.op (see passes_filled).
 [[gnu::always_inline]] inline bool fast_verdict(const compiled_tables& m, size_t f, const field_fast& ff,
-                                                std::string_view value, cell& c, const row_view& row) noexcept {
+                                                filled_op first_op, std::string_view value, cell& c,
+                                                const row_view& row) noexcept {
   if (value.empty()) return ff.skip_null;
   if (static_cast<unsigned char>(value.front()) <= ' ') return false;
   c.value = value;
   c.numeric_state = -1;
   c.date_state = -1;
-  return passes_filled(m, f, ff.first, c, row) &&
+  return passes_filled(m, f, first_op, ff.first, c, row) &&
          (ff.more_begin == ff.more_end || more_checks_pass(m, f, ff, c, row));
+}
+
+/// check_block's loop down one column, for a field whose first check is `Op`: one
+/// instance per op, so the check is inlined and the loop has no dispatch in it.
+template <filled_op Op>
+void check_column(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
+                  uint64_t* flags, size_t words, uint64_t bit) noexcept {
+  const field_fast& ff = m.fast[f];
+  const row_view no_row{};  // column-wise checks never read another field (see reads_row)
+  cell c{{}, true, false, -1, -1, 0, date_value{}};
+  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
+    if (!fast_verdict(m, f, ff, Op, *cell_at, c, no_row)) flags[r * words] |= bit;
+  }
+}
+
+using column_checker = void (*)(const compiled_tables&, size_t, const std::string_view*, size_t, size_t, uint64_t*,
+                                size_t, uint64_t) noexcept;
+
+/// check_column for a field's first op.
+column_checker column_checker_for(filled_op op) noexcept {
+  switch (op) {
+    case filled_op::none: return check_column<filled_op::none>;
+    case filled_op::general: return check_column<filled_op::general>;
+    case filled_op::fail: return check_column<filled_op::fail>;
+    case filled_op::uuid: return check_column<filled_op::uuid>;
+    case filled_op::email: return check_column<filled_op::email>;
+    case filled_op::integer: return check_column<filled_op::integer>;
+    case filled_op::boolean: return check_column<filled_op::boolean>;
+    case filled_op::date: return check_column<filled_op::date>;
+    case filled_op::in: return check_column<filled_op::in>;
+    case filled_op::not_in: return check_column<filled_op::not_in>;
+    case filled_op::max_chars: return check_column<filled_op::max_chars>;
+    case filled_op::size: return check_column<filled_op::size>;
+    case filled_op::date_vs_literal: return check_column<filled_op::date_vs_literal>;
+    case filled_op::regex: return check_column<filled_op::regex>;
+  }
+  return check_column<filled_op::general>;
 }
 
 /// Calls visit(f) for the fields check_row visits, in field order, given the `present`
@@ -1845,7 +1887,8 @@ bool rule_set::check_row(std::span<const std::string_view> values, std::span<con
   const size_t violations_before = out.size();
   cell c{{}, true, false, -1, -1, 0, date_value{}};
   for_each_visited(m, present, [&](size_t f, bool is_present) {
-    if (is_present && fast_verdict(m, f, m.fast[f], row.value(f), c, row)) return;
+    const field_fast& ff = m.fast[f];
+    if (is_present && fast_verdict(m, f, ff, ff.first.op, row.value(f), c, row)) return;
     check_field(m, row, f, is_present, out);
   });
   return out.size() == violations_before;
@@ -1868,17 +1911,14 @@ void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects)
     bool all_suspect = !is_present || ff.reads_row;
     if (!all_suspect && column < 0) {  // a constant: the same verdict for every row
       const std::string_view fixed = f < block.fixed_values.size() ? block.fixed_values[f] : std::string_view{};
-      if (fast_verdict(m, f, ff, fixed, c, no_row)) return;
+      if (fast_verdict(m, f, ff, ff.first.op, fixed, c, no_row)) return;
       all_suspect = true;
     }
     if (all_suspect) {
       for (size_t r = 0; r < rows; ++r) flags[r * words] |= bit;
       return;
     }
-    const std::string_view* cell_at = block.cells.data() + column;
-    for (size_t r = 0; r < rows; ++r, cell_at += block.row_stride) {
-      if (!fast_verdict(m, f, ff, *cell_at, c, no_row)) flags[r * words] |= bit;
-    }
+    column_checker_for(ff.first.op)(m, f, block.cells.data() + column, block.row_stride, rows, flags, words, bit);
   });
 }
 
