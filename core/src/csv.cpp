@@ -382,6 +382,25 @@ size_t tokenizer::buffered() const noexcept { return buf_.size() - std::min(keep
 
 bool tokenizer::next(csv_row& out) {
   row_ready_ = false;
+  // The common case, without the state machine: a row that starts inside the buffer and
+  // that the hot loop reads to its line break. Anything else (a blank line, the buffer end,
+  // a field the hot loop hands over) goes to scan(), which picks up exactly where this
+  // stopped, as if it had got there itself.
+  if (state_ == state::row_start) [[likely]] {
+    const size_t i = scan_;
+    const size_t n = buf_.size();
+    const char* const b = buf_.data();
+    if (i < n && b[i] != '\n' && b[i] != '\r') {
+      begin_row(i);
+      state_ = state::field_start;
+      size_t at = i;
+      if (scan_simple_fields(b, at, n)) {
+        emit(out);
+        return true;
+      }
+      scan_ = at;
+    }
+  }
   if (scan() == scan_result::row_ready || (closed_ && finish_input())) {
     emit(out);
     return true;
@@ -389,19 +408,23 @@ bool tokenizer::next(csv_row& out) {
   return false;
 }
 
-void tokenizer::emit(csv_row& out) {
-  if (!complex_.empty()) {
-    // Sized once for the whole row, so the views into it stay valid.
-    if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
-    size_t w = 0;
-    for (const uint32_t k : complex_) {
-      const std::string_view raw = fields_[k];
-      const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
-      fields_[k] = std::string_view(scratch_.data() + w, len);
-      w += len;
-    }
-    complex_.clear();
+// Quoted fields with "" (or text after the closing quote) are unescaped into scratch_ when
+// the row is handed out. Out of line: most rows have none.
+__attribute__((noinline)) void tokenizer::unescape_complex() {
+  // Sized once for the whole row, so the views into it stay valid.
+  if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
+  size_t w = 0;
+  for (const uint32_t k : complex_) {
+    const std::string_view raw = fields_[k];
+    const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
+    fields_[k] = std::string_view(scratch_.data() + w, len);
+    w += len;
   }
+  complex_.clear();
+}
+
+inline void tokenizer::emit(csv_row& out) {
+  if (!complex_.empty()) unescape_complex();
   out.line = row_line_;
   out.end_line = end_line_;
   out.offset = row_offset_;
@@ -730,7 +753,7 @@ bool tokenizer::finish_input() {
 
 // ---- rows ----------------------------------------------------------------------------------
 
-void tokenizer::begin_row(size_t i) {
+inline void tokenizer::begin_row(size_t i) {
   pos_ = i;
   row_offset_ = base_offset_ + i;
   row_line_ = line_;
@@ -746,7 +769,7 @@ void tokenizer::begin_row(size_t i) {
   skipping_ = false;
 }
 
-void tokenizer::finish_row(size_t end, uint64_t end_line) {
+inline void tokenizer::finish_row(size_t end, uint64_t end_line) {
   row_end_ = base_offset_ + end;
   end_line_ = end_line;
   consumed_ = row_end_;  // its line break, if any, is added when passed
@@ -754,7 +777,7 @@ void tokenizer::finish_row(size_t end, uint64_t end_line) {
 
 // Steps over the line break at buf_[i]. CRLF is one line break; when the CR is the last
 // byte we have, after_cr decides once the next byte comes.
-void tokenizer::end_line_break(size_t i) {
+inline void tokenizer::end_line_break(size_t i) {
   ++line_;
   size_t next = i + 1;
   state_ = state::row_start;

@@ -140,6 +140,7 @@ class tokenizer {
   void fill_window(const char* b, size_t from, size_t n) noexcept;
   bool finish_input();
   void emit(csv_row& out);
+  void unescape_complex();
   void begin_row(size_t i);
   void open_quote(size_t i);
   void add_field(size_t i, bool at_delimiter);
