@@ -551,6 +551,33 @@ TEST_CASE("csv.views_survive_until_next", "[csv]") {
   CHECK_FALSE(t.next(row));
 }
 
+TEST_CASE("csv.plain_views_survive_until_next_push", "[csv]") {
+  // Views of plain fields (and of quoted fields without "") point into the tokenizer's
+  // buffer, which only push() changes: callers may hold them over several next() calls.
+  // Rows long enough to span several 64-byte blocks and 4 KiB mask windows.
+  std::string input;
+  for (int r = 0; r < 300; ++r)
+    input += "plain" + std::to_string(r) + ",\"quoted " + std::to_string(r) + "\",\"x\"\"y\"," + std::string(20, 'z') + "\n";
+  tokenizer t(make_dialect(), {});
+  t.push(input);
+  csv_row row;
+  std::vector<std::string_view> held;  // the plain and simple quoted fields of every row
+  size_t rows = 0;
+  while (t.next(row)) {
+    REQUIRE(row.fields.size() == 4);
+    held.push_back(row.fields[0]);
+    held.push_back(row.fields[1]);
+    held.push_back(row.fields[3]);
+    ++rows;
+  }
+  REQUIRE(rows == 300);
+  for (size_t r = 0; r < rows; ++r) {
+    CHECK(held[3 * r] == "plain" + std::to_string(r));
+    CHECK(held[3 * r + 1] == "quoted " + std::to_string(r));
+    CHECK(held[3 * r + 2] == std::string(20, 'z'));
+  }
+}
+
 TEST_CASE("csv.crlf_split_across_pushes", "[csv]") {
   tokenizer t(make_dialect(), {});
   csv_row row;

@@ -6,7 +6,11 @@
 // property). Fields are views: into the tokenizer's buffer for plain fields, into a
 // scratch buffer for quoted fields with doubled quotes. A row never allocates per cell.
 //
-// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`.
+// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`. The
+// views of plain fields, and of quoted fields without "", point into the tokenizer's buffer,
+// which only push() changes: copied out of the row, they stay valid until the next `push()`
+// (over several next() calls; a test holds them so). Fields unescaped into scratch, and a
+// problem row's fields, last only until the next `next()`; `fields` itself is reused.
 //
 // What it tolerates, and how it reports it (never a crash, never a silently lost row):
 // - CRLF, LF and lone CR line ends, mixed in one file; a missing final line end.
