@@ -6,8 +6,8 @@
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
 // - Stop bytes (delimiter, quote, CR, LF) are found with bit masks, 64 bytes a mask, computed
-//   for a 4 KiB window at a time in a branch-free loop (SSE2, or SIMD128 on WebAssembly, or
-//   portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
+//   for a 4 KiB window at a time in a branch-free loop (AVX2 when the CPU has it, picked at
+//   run time; else SSE2, or SIMD128 on WebAssembly, or portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
 //   64 bytes rather than one per field.
 // - The common case (well-formed fields, plain or quoted, a row ended by a line break) runs
 //   in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
@@ -200,7 +200,8 @@ void stop_masks_baseline(const char* p, size_t blocks, char delimiter, char quot
 
 #if PREFLIGHT_CSV_MASK_AVX2
 // AVX2: 32 bytes a compare, so half the instructions of SSE2 for the same mask. Compiled for
-// AVX2 whatever the build flags, and only called when the CPU has it (see pick_kernel()).
+// AVX2 whatever the build flags, and only called when the CPU has it (the tokenizer's
+// constructor asks csv_kernel_available() once).
 // A separate function rather than a lambda: a lambda would not inherit the target.
 __attribute__((target("avx2"))) inline uint32_t stop_bits_avx2(const char* p, __m256i delimiter, __m256i quote,
                                                              __m256i cr, __m256i lf) noexcept {
