@@ -2,10 +2,12 @@
 //
 // Generates in memory a clients-like CSV (15 columns, ~170 bytes a row, ~5% quoted fields,
 // some of them with commas, doubled quotes and line breaks; 1,000,000 rows), then tokenizes
-// it pushed in 1 MiB chunks, touching every field, and prints the best of 3 runs.
+// it pushed in 1 MiB chunks, touching every field, and prints the best of 3 runs. The 4th
+// argument `baseline` times the baseline mask kernel (SSE2/SIMD128/SWAR) instead of the best
+// one for this CPU (AVX2 on most x86-64).
 //
 //   g++ -std=c++20 -O2 -Icore/include core/src/csv.cpp bench/bench_tokenizer.cpp
-//       -o build/dev/bench_tokenizer && build/dev/bench_tokenizer [rows [runs [chunk KiB]]]
+//       -o build/dev/bench_tokenizer && build/dev/bench_tokenizer [rows [runs [chunk KiB [baseline]]]]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -194,6 +196,10 @@ int main(int argc, char** argv) {
   const size_t rows = argc > 1 ? static_cast<size_t>(std::strtoull(argv[1], nullptr, 10)) : 1'000'000;
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
   const size_t chunk = argc > 3 ? static_cast<size_t>(std::strtoull(argv[3], nullptr, 10)) << 10 : size_t{1} << 20;
+  using preflight::detail::csv_kernel;
+  const bool baseline = argc > 4 && std::strcmp(argv[4], "baseline") == 0;
+  if (baseline) preflight::detail::csv_force_kernel(csv_kernel::baseline, true);
+  const bool avx2 = !baseline && preflight::detail::csv_kernel_available(csv_kernel::avx2);
   const std::string text = make_clients_csv(rows);
   std::printf("input: %zu rows, %.1f MB, %.1f bytes/row\n", rows, static_cast<double>(text.size()) / 1e6,
               static_cast<double>(text.size()) / static_cast<double>(rows));
@@ -213,9 +219,9 @@ int main(int argc, char** argv) {
     }
   }
   if (best.cpu <= 0) best.cpu = best.seconds;  // no thread CPU clock (WebAssembly): use wall time
-  std::printf("tokenize (%zu KiB chunks, best of %d): %.0f MB/s  %.2f M rows/s by thread CPU time (%.3f s); "
+  std::printf("tokenize (%zu KiB chunks, %s masks, best of %d): %.0f MB/s  %.2f M rows/s by thread CPU time (%.3f s); "
               "%.0f MB/s wall\n  rows %llu, field bytes %llu\n",
-              chunk >> 10, runs, mb / best.cpu, static_cast<double>(best.rows) / best.cpu / 1e6, best.cpu, mb / best.seconds,
+              chunk >> 10, avx2 ? "AVX2" : "baseline", runs, mb / best.cpu, static_cast<double>(best.rows) / best.cpu / 1e6, best.cpu, mb / best.seconds,
               static_cast<unsigned long long>(best.rows), static_cast<unsigned long long>(best.field_bytes));
   return 0;
 }

@@ -6,8 +6,8 @@
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
 // - Stop bytes (delimiter, quote, CR, LF) are found with bit masks, 64 bytes a mask, computed
-//   for a 4 KiB window at a time in a branch-free loop (SSE2, or SIMD128 on WebAssembly, or
-//   portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
+//   for a 4 KiB window at a time in a branch-free loop (AVX2 when the CPU has it, picked at
+//   run time; else SSE2, or SIMD128 on WebAssembly, or portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
 //   64 bytes rather than one per field.
 // - The common case (well-formed fields, plain or quoted, a row ended by a line break) runs
 //   in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
@@ -40,6 +40,11 @@
 #elif defined(__SSE2__)
 #include <emmintrin.h>
 #define PREFLIGHT_CSV_MASK_SSE2 1
+// On x86-64 an AVX2 kernel is compiled too and picked at run time when the CPU has it.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define PREFLIGHT_CSV_MASK_AVX2 1
+#endif
 #elif defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #define PREFLIGHT_CSV_MASK_WASM 1
@@ -137,9 +142,11 @@ size_t unescape(const char* in, size_t len, char quote, char* out) noexcept {
 
 // ---- stop-byte masks ---------------------------------------------------------------------
 
+namespace {
+
 /// The bytes that stop an unquoted field (delimiter, quote, CR, LF) as a 64-bit mask per 64
 /// bytes: bit k set when p[k] is one of them.
-struct tokenizer::stop_bytes {
+struct stop_bytes {
 #if PREFLIGHT_CSV_MASK_SSE2
   __m128i delimiter, quote, cr, lf;
   stop_bytes(char d, char q) noexcept
@@ -183,23 +190,95 @@ struct tokenizer::stop_bytes {
     return m;
   }
 #endif
-  /// The mask of [p, p + len), len < 64: the block is padded, the padding's bits cleared.
-  [[nodiscard]] uint64_t mask_short(const char* p, size_t len) const noexcept {
-    char padded[64] = {};
-    std::memcpy(padded, p, len);
-    return mask64(padded) & ((uint64_t{1} << len) - 1);
-  }
 };
+
+/// The baseline kernel (SSE2, SIMD128 or SWAR, whichever this build has).
+void stop_masks_baseline(const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept {
+  const stop_bytes stops(delimiter, quote);
+  for (size_t k = 0; k < blocks; ++k) out[k] = stops.mask64(p + (k << 6));
+}
+
+#if PREFLIGHT_CSV_MASK_AVX2
+// AVX2: 32 bytes a compare, so half the instructions of SSE2 for the same mask. Compiled for
+// AVX2 whatever the build flags, and only called when the CPU has it (the tokenizer's
+// constructor asks csv_kernel_available() once).
+// A separate function rather than a lambda: a lambda would not inherit the target.
+__attribute__((target("avx2"))) inline uint32_t stop_bits_avx2(const char* p, __m256i delimiter, __m256i quote,
+                                                             __m256i cr, __m256i lf) noexcept {
+  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i hit = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, delimiter), _mm256_cmpeq_epi8(x, quote)),
+                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, cr), _mm256_cmpeq_epi8(x, lf)));
+  return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
+}
+
+__attribute__((target("avx2"))) void stop_masks_avx2(const char* p, size_t blocks, char delimiter, char quote,
+                                                     uint64_t* out) noexcept {
+  const __m256i d = _mm256_set1_epi8(delimiter);
+  const __m256i q = _mm256_set1_epi8(quote);
+  const __m256i cr = _mm256_set1_epi8('\r');
+  const __m256i lf = _mm256_set1_epi8('\n');
+  for (size_t k = 0; k < blocks; ++k) {
+    const char* block = p + (k << 6);
+    out[k] = stop_bits_avx2(block, d, q, cr, lf) | uint64_t{stop_bits_avx2(block + 32, d, q, cr, lf)} << 32;
+  }
+}
+#endif
+
+using stop_masks_fn = void (*)(const char*, size_t, char, char, uint64_t*) noexcept;
+
+stop_masks_fn kernel_fn(detail::csv_kernel k) noexcept {
+#if PREFLIGHT_CSV_MASK_AVX2
+  if (k == detail::csv_kernel::avx2) return stop_masks_avx2;
+#else
+  (void)k;
+#endif
+  return stop_masks_baseline;
+}
+
+// Test hook (see csv.h): which kernel new tokenizers use; unset picks the best available.
+bool kernel_forced = false;
+detail::csv_kernel forced_kernel = detail::csv_kernel::baseline;
+
+}  // namespace
+
+namespace detail {
+
+bool csv_kernel_available(csv_kernel k) noexcept {
+  if (k == csv_kernel::baseline) return true;
+#if PREFLIGHT_CSV_MASK_AVX2
+  return __builtin_cpu_supports("avx2") != 0;
+#else
+  return false;
+#endif
+}
+
+void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept {
+  kernel_fn(csv_kernel_available(k) ? k : csv_kernel::baseline)(p, blocks, delimiter, quote, out);
+}
+
+void csv_force_kernel(csv_kernel k, bool force) noexcept {
+  forced_kernel = k;
+  kernel_forced = force;
+}
+
+}  // namespace detail
 
 /// Masks the window that starts at `from`: a branch-free loop over 64-byte blocks.
 void tokenizer::fill_window(const char* b, size_t from, size_t n) noexcept {
-  const stop_bytes stops(dialect_.delimiter.value, dialect_.quote);
+  const char delimiter = dialect_.delimiter.value;
+  const char quote = dialect_.quote;
+  const stop_masks_fn masks = stop_masks_;
   win_base_ = from;
   win_end_ = from + std::min(n - from, window_blocks * 64);
   const size_t full = (win_end_ - from) >> 6;
-  for (size_t k = 0; k < full; ++k) win_masks_[k] = stops.mask64(b + from + (k << 6));
+  masks(b + from, full, delimiter, quote, win_masks_);
   const size_t tail = (win_end_ - from) & 63;
-  if (tail != 0) win_masks_[full] = stops.mask_short(b + from + (full << 6), tail);
+  if (tail != 0) {  // the last, short block is padded, the padding's bits cleared
+    char padded[64] = {};
+    std::memcpy(padded, b + from + (full << 6), tail);
+    masks(padded, 1, delimiter, quote, win_masks_ + full);
+    win_masks_[full] &= (uint64_t{1} << tail) - 1;
+  }
 }
 
 /// The first stop byte at or after `from` inside the window; npos when the window does not
@@ -235,6 +314,11 @@ tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_
   limits_.max_row_bytes = std::min(limits_.max_row_bytes, max_limit);
   limits_.max_columns = std::max(limits_.max_columns, 1u);
   prefix_left_ = d.skip_bytes;
+  // The mask kernel is picked once per tokenizer: the best this CPU runs, unless a test
+  // forces one.
+  using detail::csv_kernel;
+  const csv_kernel k = kernel_forced ? forced_kernel : csv_kernel::avx2;
+  stop_masks_ = kernel_fn(detail::csv_kernel_available(k) ? k : csv_kernel::baseline);
   // Enough fields that the hot loop rarely stops for room (it grows when a row needs more).
   fields_.resize(std::min<size_t>(limits_.max_columns, 1024));
 }
@@ -299,6 +383,25 @@ size_t tokenizer::buffered() const noexcept { return buf_.size() - std::min(keep
 
 bool tokenizer::next(csv_row& out) {
   row_ready_ = false;
+  // The common case, without the state machine: a row that starts inside the buffer and
+  // that the hot loop reads to its line break. Anything else (a blank line, the buffer end,
+  // a field the hot loop hands over) goes to scan(), which picks up exactly where this
+  // stopped, as if it had got there itself.
+  if (state_ == state::row_start) [[likely]] {
+    const size_t i = scan_;
+    const size_t n = buf_.size();
+    const char* const b = buf_.data();
+    if (i < n && b[i] != '\n' && b[i] != '\r') {
+      begin_row(i);
+      state_ = state::field_start;
+      size_t at = i;
+      if (scan_simple_fields(b, at, n)) {
+        emit(out);
+        return true;
+      }
+      scan_ = at;
+    }
+  }
   if (scan() == scan_result::row_ready || (closed_ && finish_input())) {
     emit(out);
     return true;
@@ -306,20 +409,24 @@ bool tokenizer::next(csv_row& out) {
   return false;
 }
 
-void tokenizer::emit(csv_row& out) {
-  out.views_reused = !complex_.empty() || problem_ != row_problem::none;
-  if (!complex_.empty()) {
-    // Sized once for the whole row, so the views into it stay valid.
-    if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
-    size_t w = 0;
-    for (const uint32_t k : complex_) {
-      const std::string_view raw = fields_[k];
-      const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
-      fields_[k] = std::string_view(scratch_.data() + w, len);
-      w += len;
-    }
-    complex_.clear();
+// Quoted fields with "" (or text after the closing quote) are unescaped into scratch_ when
+// the row is handed out. Out of line: most rows have none.
+__attribute__((noinline)) void tokenizer::unescape_complex() {
+  // Sized once for the whole row, so the views into it stay valid.
+  if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
+  size_t w = 0;
+  for (const uint32_t k : complex_) {
+    const std::string_view raw = fields_[k];
+    const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
+    fields_[k] = std::string_view(scratch_.data() + w, len);
+    w += len;
   }
+  complex_.clear();
+}
+
+inline void tokenizer::emit(csv_row& out) {
+  out.views_reused = !complex_.empty() || problem_ != row_problem::none;
+  if (!complex_.empty()) unescape_complex();
   out.line = row_line_;
   out.end_line = end_line_;
   out.offset = row_offset_;
@@ -494,16 +601,15 @@ row_end:
 }
 
 /// next_stop() for the hot loop, which then walks the block's remaining bits itself: also
-/// returns the stop's block and the stop bits after it. Out of line: it runs about once per
-/// 64 bytes, and the loop stays small.
-__attribute__((noinline)) size_t tokenizer::next_stop_block(const char* b, size_t from, size_t n, size_t& block,
-                                                            uint64_t& rest) noexcept {
+/// returns the stop's block and the stop bits after it (p == n: none, rest 0). Returned by
+/// value, so the hot loop keeps its cursor in registers. Out of line: it runs about once
+/// per 64 bytes, and the loop stays small.
+__attribute__((noinline)) tokenizer::stop_cursor tokenizer::next_stop_block(const char* b, size_t from,
+                                                                            size_t n) noexcept {
   const size_t p = next_stop(b, from, n);
-  if (p == n) return p;
+  if (p == n) return {p, 0, 0};
   const size_t offset = p - win_base_;
-  block = p - (offset & 63);
-  rest = win_masks_[offset >> 6] & (~uint64_t{1} << (offset & 63));
-  return p;
+  return {p, p - (offset & 63), win_masks_[offset >> 6] & (~uint64_t{1} << (offset & 63))};
 }
 
 // The hot loop: from the start of a field, records well-formed fields, plain or quoted, up
@@ -514,7 +620,8 @@ __attribute__((noinline)) size_t tokenizer::next_stop_block(const char* b, size_
 bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
-  std::string_view* out = fields_.data() + nfields_;
+  std::string_view* const first = fields_.data();
+  std::string_view* out = first + nfields_;
   size_t start = i;
   // One compare per field stands for every limit: the field and row limits, the buffer
   // end, and the room for fields (each field takes at least one byte, so a stop before
@@ -523,20 +630,44 @@ bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept 
   const size_t room = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
   const size_t cap = std::min({row_limit_, n, start + limits_.max_field_bytes + 1, start + room});
   // The stop bytes are visited in order: p is the current one. `rest` holds the stop bits
-  // after p in p's 64-byte block, which begins at `block`.
+  // after p in p's 64-byte block, which begins at `block`. All of the cursor, and the
+  // window bounds, live in locals: the field stores (string_views hold a size_t) would
+  // otherwise make the compiler reload members after every field.
+  const uint64_t* const masks = win_masks_;
+  size_t win_base = win_base_;
+  size_t win_end = win_end_;
+  size_t p = 0;
   size_t block = 0;
   uint64_t rest = 0;
-  size_t p = next_stop_block(b, start, n, block, rest);
-  const uint64_t* const masks = win_masks_;
+  const auto slow_step = [&](size_t from) __attribute__((always_inline)) {
+    const stop_cursor s = next_stop_block(b, from, n);
+    p = s.p;
+    block = s.block;
+    rest = s.rest;
+    win_base = win_base_;
+    win_end = win_end_;
+  };
+  // The row's first stop is usually in the window already (the previous row ended there).
+  {
+    const size_t offset = start - win_base;
+    const uint64_t m = offset < win_end - win_base ? masks[offset >> 6] & (~uint64_t{0} << (offset & 63)) : 0;
+    if (m != 0) {
+      block = start - (offset & 63);
+      p = block + static_cast<size_t>(std::countr_zero(m));
+      rest = m & (m - 1);
+    } else {
+      slow_step(start);
+    }
+  }
   const auto next_one = [&]() __attribute__((always_inline)) {
-    if (rest != 0) {  // the next stop in this block
+    if (rest != 0) [[likely]] {  // the next stop in this block
       p = block + static_cast<size_t>(std::countr_zero(rest));
       rest &= rest - 1;
       return;
     }
     const size_t next_block = block + 64;  // the first stop of the next block, if it has one
-    if (next_block < win_end_) {
-      const uint64_t m = masks[(next_block - win_base_) >> 6];
+    if (next_block < win_end) {
+      const uint64_t m = masks[(next_block - win_base) >> 6];
       if (m != 0) {
         block = next_block;
         p = next_block + static_cast<size_t>(std::countr_zero(m));
@@ -544,11 +675,11 @@ bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept 
         return;
       }
     }
-    p = next_stop_block(b, p + 1, n, block, rest);
+    slow_step(p + 1);
   };
   while (p < cap) {
     char c = b[p];  // the stop byte that ends the field, unless it is a quote
-    if (c == quote) {
+    if (c == quote) [[unlikely]] {
       if (p != start) break;  // a stray quote inside the field
       // Quoted: walk the stop bytes after the opening quote. Delimiters are text, line
       // breaks are text too (counted, committed only if the field is taken), "" is a quote;
@@ -572,7 +703,7 @@ bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept 
       c = b[q + 1];
       if (c != delimiter && c != '\n' && c != '\r') break;
       if (escaped) {  // unescaped when the row is handed out
-        complex_.push_back(static_cast<uint32_t>(out - fields_.data()));
+        complex_.push_back(static_cast<uint32_t>(out - first));
         complex_bytes_ += q + 1 - start;
         *out++ = std::string_view(b + start, q + 1 - start);
       } else {
@@ -583,8 +714,8 @@ bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept 
     } else {
       *out++ = std::string_view(b + start, p - start);
     }
-    if (c != delimiter) {  // a line break: the row ends here
-      nfields_ = static_cast<size_t>(out - fields_.data());
+    if (c != delimiter) [[unlikely]] {  // a line break: the row ends here
+      nfields_ = static_cast<size_t>(out - first);
       finish_row(p, line_);
       end_line_break(p);
       return true;
@@ -592,7 +723,7 @@ bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept 
     start = p + 1;
     next_one();
   }
-  nfields_ = static_cast<size_t>(out - fields_.data());
+  nfields_ = static_cast<size_t>(out - first);
   handed_over_ = start;
   i = start;
   return false;
@@ -624,7 +755,7 @@ bool tokenizer::finish_input() {
 
 // ---- rows ----------------------------------------------------------------------------------
 
-void tokenizer::begin_row(size_t i) {
+inline void tokenizer::begin_row(size_t i) {
   pos_ = i;
   row_offset_ = base_offset_ + i;
   row_line_ = line_;
@@ -640,7 +771,7 @@ void tokenizer::begin_row(size_t i) {
   skipping_ = false;
 }
 
-void tokenizer::finish_row(size_t end, uint64_t end_line) {
+inline void tokenizer::finish_row(size_t end, uint64_t end_line) {
   row_end_ = base_offset_ + end;
   end_line_ = end_line;
   consumed_ = row_end_;  // its line break, if any, is added when passed
@@ -648,7 +779,7 @@ void tokenizer::finish_row(size_t end, uint64_t end_line) {
 
 // Steps over the line break at buf_[i]. CRLF is one line break; when the CR is the last
 // byte we have, after_cr decides once the next byte comes.
-void tokenizer::end_line_break(size_t i) {
+inline void tokenizer::end_line_break(size_t i) {
   ++line_;
   size_t next = i + 1;
   state_ = state::row_start;

@@ -551,6 +551,33 @@ TEST_CASE("csv.views_survive_until_next", "[csv]") {
   CHECK_FALSE(t.next(row));
 }
 
+TEST_CASE("csv.plain_views_survive_until_next_push", "[csv]") {
+  // Views of plain fields (and of quoted fields without "") point into the tokenizer's
+  // buffer, which only push() changes: callers may hold them over several next() calls.
+  // Rows long enough to span several 64-byte blocks and 4 KiB mask windows.
+  std::string input;
+  for (int r = 0; r < 300; ++r)
+    input += "plain" + std::to_string(r) + ",\"quoted " + std::to_string(r) + "\",\"x\"\"y\"," + std::string(20, 'z') + "\n";
+  tokenizer t(make_dialect(), {});
+  t.push(input);
+  csv_row row;
+  std::vector<std::string_view> held;  // the plain and simple quoted fields of every row
+  size_t rows = 0;
+  while (t.next(row)) {
+    REQUIRE(row.fields.size() == 4);
+    held.push_back(row.fields[0]);
+    held.push_back(row.fields[1]);
+    held.push_back(row.fields[3]);
+    ++rows;
+  }
+  REQUIRE(rows == 300);
+  for (size_t r = 0; r < rows; ++r) {
+    CHECK(held[3 * r] == "plain" + std::to_string(r));
+    CHECK(held[3 * r + 1] == "quoted " + std::to_string(r));
+    CHECK(held[3 * r + 2] == std::string(20, 'z'));
+  }
+}
+
 TEST_CASE("csv.crlf_split_across_pushes", "[csv]") {
   tokenizer t(make_dialect(), {});
   csv_row row;
@@ -619,6 +646,120 @@ TEST_CASE("csv.round_trip_random_rows", "[csv]") {
     const run_result whole = run(text, make_dialect(delimiter), {});
     CHECK(describe(whole, false) == describe(want, 0));
     CHECK(describe(run(text, make_dialect(delimiter), {}, 1 + rng.below(9)), false) == describe(want, 0));
+  }
+}
+
+// ---- the mask kernels, and documents many windows long ------------------------------------
+
+namespace {
+
+/// A scalar reference for the stop-byte masks.
+std::vector<uint64_t> reference_masks(std::string_view s, char delimiter, char quote) {
+  std::vector<uint64_t> masks(s.size() / 64);
+  for (size_t k = 0; k < s.size(); ++k) {
+    const char c = s[k];
+    if (k / 64 < masks.size() && (c == delimiter || c == quote || c == '\r' || c == '\n'))
+      masks[k / 64] |= uint64_t{1} << (k % 64);
+  }
+  return masks;
+}
+
+/// Restores automatic kernel selection when a test that forced one ends (even by throwing).
+struct forced_kernel {
+  explicit forced_kernel(preflight::detail::csv_kernel k) { preflight::detail::csv_force_kernel(k, true); }
+  ~forced_kernel() { preflight::detail::csv_force_kernel(preflight::detail::csv_kernel::baseline, false); }
+  forced_kernel(const forced_kernel&) = delete;
+  forced_kernel& operator=(const forced_kernel&) = delete;
+};
+
+/// Round-trip rows (RFC 4180 writing, so the answer is known) long enough to span many 4 KiB
+/// mask windows, with quoted fields that cross 64-byte blocks and window edges.
+struct written_doc {
+  std::string text;
+  std::vector<want_row> want;
+};
+
+written_doc write_long_doc(corpus_rng& rng, char delimiter, size_t min_bytes) {
+  written_doc d;
+  uint64_t line = 1;
+  while (d.text.size() < min_bytes) {
+    want_row w{.fields = {}, .line = line, .end_line = 0, .offset = d.text.size()};
+    const size_t fields = 1 + rng.below(20);
+    for (size_t f = 0; f < fields; ++f) {
+      std::string value;
+      if (rng.chance(3)) {  // now and then a field longer than a block or two
+        value.assign(1 + rng.below(300), 'L');
+        if (rng.chance(50)) value[rng.below(value.size())] = delimiter;
+      } else {
+        value = random_text(rng, delimiter);
+      }
+      const bool must_quote = value.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos ||
+                              (fields == 1 && value.empty());
+      if (f > 0) d.text += delimiter;
+      if (must_quote || rng.chance(10)) {
+        d.text += '"';
+        for (char c : value) {
+          if (c == '"') d.text += '"';
+          d.text += c;
+        }
+        d.text += '"';
+        for (size_t k = 0; k < value.size(); ++k)
+          if (value[k] == '\r' || (value[k] == '\n' && (k == 0 || value[k - 1] != '\r'))) ++line;
+      } else {
+        d.text += value;
+      }
+      w.fields.push_back(value);
+    }
+    w.end_line = line;
+    d.want.push_back(w);
+    d.text += line_ends[rng.below(3)];
+    ++line;
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("csv.mask_kernels_agree", "[csv]") {
+  using preflight::detail::csv_kernel;
+  corpus_rng rng(777);
+  static const char bytes[] = {'a', ',', ';', '"', '\'', '\r', '\n', '\t', '|', '\0', ' ', '\x80', '\xff', '\x8d', '\x8a'};
+  for (int doc = 0; doc < 300; ++doc) {
+    const size_t blocks = rng.below(9);
+    std::string s(blocks * 64 + rng.below(3), 'x');  // an odd tail the kernels must not read
+    for (char& c : s) c = rng.chance(50) ? bytes[rng.below(std::size(bytes))] : static_cast<char>(rng.below(256));
+    const char delimiter = rng.chance(80) ? ",;\t|"[rng.below(4)] : static_cast<char>(rng.below(256));
+    const char quote = rng.chance(80) ? '"' : '\'';
+    const std::vector<uint64_t> want = reference_masks(s, delimiter, quote);
+    for (const csv_kernel k : {csv_kernel::baseline, csv_kernel::avx2}) {
+      if (!preflight::detail::csv_kernel_available(k)) continue;
+      std::vector<uint64_t> got(blocks + 1, 0xDEADBEEFull);
+      preflight::detail::csv_stop_masks(k, s.data(), blocks, delimiter, quote, got.data());
+      INFO("kernel " << static_cast<int>(k) << " blocks " << blocks << " delimiter " << int(delimiter));
+      CHECK(std::vector<uint64_t>(got.begin(), got.begin() + static_cast<std::ptrdiff_t>(blocks)) == want);
+      CHECK(got[blocks] == 0xDEADBEEFull);  // nothing written past the last block
+    }
+  }
+}
+
+TEST_CASE("csv.long_documents_every_kernel_and_chunking", "[csv]") {
+  // Many 4 KiB windows: block and window edges fall inside fields, quoted fields, CRLFs and
+  // "" pairs. Every kernel, and chunkings around the window size, must give the known rows.
+  using preflight::detail::csv_kernel;
+  corpus_rng rng(31337);
+  for (int doc = 0; doc < 6; ++doc) {
+    const char delimiter = ",;\t|"[rng.below(4)];
+    const written_doc d = write_long_doc(rng, delimiter, 40000 + rng.below(20000));
+    const std::string want = describe(d.want, 0);
+    for (const csv_kernel k : {csv_kernel::baseline, csv_kernel::avx2}) {
+      if (!preflight::detail::csv_kernel_available(k)) continue;
+      const forced_kernel use(k);
+      for (const size_t chunk : {size_t{0}, size_t{1}, size_t{7}, size_t{63}, size_t{64}, size_t{65}, size_t{4095},
+                                 size_t{4096}, size_t{4097}, size_t{10000}}) {
+        INFO("doc " << doc << " kernel " << static_cast<int>(k) << " chunk " << chunk);
+        CHECK(describe(run(d.text, make_dialect(delimiter), {}, chunk), false) == want);
+      }
+    }
   }
 }
 

@@ -6,8 +6,12 @@
 // property). Fields are views: into the tokenizer's buffer for plain fields, into a
 // scratch buffer for quoted fields with doubled quotes. A row never allocates per cell.
 //
-// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`; those
-// of a row with `views_reused == false` until the next `push()`.
+// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`. The
+// views of plain fields, and of quoted fields without "", point into the tokenizer's buffer,
+// which only push() changes: copied out of the row, they stay valid until the next `push()`
+// (over several next() calls; a test holds them so). Fields unescaped into scratch, and a
+// problem row's fields, last only until the next `next()` (`views_reused` says when a row
+// has such fields); `fields` itself is reused.
 //
 // What it tolerates, and how it reports it (never a crash, never a silently lost row):
 // - CRLF, LF and lone CR line ends, mixed in one file; a missing final line end.
@@ -77,6 +81,21 @@ struct csv_row {
   bool views_reused = false;
 };
 
+namespace detail {
+/// The kernels that compute the tokenizer's stop-byte masks: `baseline` is SSE2 on x86-64,
+/// SIMD128 on WebAssembly, SWAR elsewhere; `avx2` is picked at run time when the CPU has it.
+/// Exposed so tests can check that every kernel gives the same masks and rows.
+enum class csv_kernel : uint8_t { baseline, avx2 };
+/// Whether this build and CPU can run kernel k.
+bool csv_kernel_available(csv_kernel k) noexcept;
+/// Bit j of out[k] is set when p[64 k + j] is the delimiter, the quote, CR or LF, for
+/// `blocks` blocks of 64 bytes (kernel k, or baseline when k is not available).
+void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept;
+/// Test hook, not thread-safe: tokenizers constructed while `force` is set use kernel k
+/// (when available) instead of the best one.
+void csv_force_kernel(csv_kernel k, bool force) noexcept;
+}  // namespace detail
+
 class tokenizer {
  public:
   explicit tokenizer(const dialect& d, csv_limits limits = {});
@@ -116,16 +135,21 @@ class tokenizer {
     complex,  // needs unescaping into scratch_ ("" pairs, text after the closing quote)
   };
   enum class scan_result : uint8_t { need_input, row_ready };
-  struct stop_bytes;
 
   scan_result scan();
   bool scan_simple_fields(const char* b, size_t& i, size_t n) noexcept;
   size_t next_stop(const char* b, size_t from, size_t n) noexcept;
-  size_t next_stop_block(const char* b, size_t from, size_t n, size_t& block, uint64_t& rest) noexcept;
+  struct stop_cursor {  // a stop byte p, its 64-byte block, the stop bits after p in it
+    size_t p;
+    size_t block;
+    uint64_t rest;
+  };
+  stop_cursor next_stop_block(const char* b, size_t from, size_t n) noexcept;
   size_t next_stop_in_window(size_t from) const noexcept;
   void fill_window(const char* b, size_t from, size_t n) noexcept;
   bool finish_input();
   void emit(csv_row& out);
+  void unescape_complex();
   void begin_row(size_t i);
   void open_quote(size_t i);
   void add_field(size_t i, bool at_delimiter);
@@ -191,6 +215,8 @@ class tokenizer {
   // win_masks_[k] is set when buf_[win_base_ + 64 k + j] is a delimiter, quote, CR or LF.
   // A pure function of the bytes, so it stays valid until push() changes buf_.
   static constexpr size_t window_blocks = 64;
+  // The kernel that computes them (SSE2/SIMD128/SWAR, or AVX2 picked at run time).
+  void (*stop_masks_)(const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept = nullptr;
   size_t win_base_ = 0;
   size_t win_end_ = 0;
   uint64_t win_masks_[window_blocks] = {};
