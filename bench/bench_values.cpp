@@ -70,7 +70,10 @@ std::vector<std::string> make_dates(rng& r) {
   std::vector<std::string> out;
   const char* const junk[] = {"", "n/a", "yesterday", "45123", "1/2/24", "2024/02/01", "01/02/2024 10:30"};
   for (size_t i = 0; i < cells_per_set; ++i) {
-    const size_t year = 1930 + r.below(95), month = 1 + r.below(12), day = 1 + r.below(28);
+    const size_t year = 1930 + r.below(95), month = 1 + r.below(12);
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    const size_t short_month = month == 4 || month == 6 || month == 9 || month == 11;
+    const size_t day = 1 + r.below(month == 2 ? (leap ? 29 : 28) : 31 - short_month);
     const size_t kind = r.below(100);
     if (kind < 90) {
       out.push_back(two(day) + "/" + two(month) + "/" + four(year));

@@ -530,7 +530,8 @@ namespace {
 // (RFC 6531 allows non-ASCII letters). label: what a domain label may hold.
 // never_unquoted: a byte that no address can hold outside a quoted local part — not
 // atext, not in a label, not in an IP literal ("[192.0.2.1]", "[IPv6:…]").
-constexpr uint8_t atext_class = 1, label_class = 2, never_unquoted_class = 4;
+// plain: letters, digits and @ . - + _ ', the bytes the 16-at-a-time path decides.
+constexpr uint8_t atext_class = 1, label_class = 2, never_unquoted_class = 4, plain_class = 8;
 constexpr std::array<uint8_t, 256> email_classes = [] {
   std::array<uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -541,6 +542,10 @@ constexpr std::array<uint8_t, 256> email_classes = [] {
   for (const char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[static_cast<unsigned char>(c)] |= atext_class;
   for (const char c : std::string_view("\"(),;<>\\")) t[static_cast<unsigned char>(c)] |= never_unquoted_class;
   t['-'] |= label_class;
+  for (int c = 0; c < 128; ++c) {
+    if (is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c))) t[static_cast<size_t>(c)] |= plain_class;
+  }
+  for (const char c : std::string_view("@.-+_'")) t[static_cast<unsigned char>(c)] |= plain_class;
   return t;
 }();
 
@@ -629,6 +634,7 @@ inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
   return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
 }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return _mm_or_si128(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return _mm_and_si128(a, b); }
 inline bytes16 equal(bytes16 x, char c) noexcept { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
 inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {  // lo <= byte <= hi, unsigned
   const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
@@ -643,6 +649,7 @@ inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
   return wasm_i64x2_make(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
 }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return wasm_v128_or(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return wasm_v128_and(a, b); }
 inline bytes16 equal(bytes16 x, char c) noexcept { return wasm_i8x16_eq(x, wasm_i8x16_splat(c)); }
 inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
   return wasm_u8x16_le(wasm_i8x16_sub(x, wasm_i8x16_splat(lo)), wasm_i8x16_splat(static_cast<int8_t>(hi - lo)));
@@ -659,6 +666,7 @@ struct bytes16 {
 inline bytes16 load16(const char* p) noexcept { return {load8(p), load8(p + 8)}; }
 inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept { return {lo, hi}; }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return {a.lo | b.lo, a.hi | b.hi}; }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return {a.lo & b.lo, a.hi & b.hi}; }
 constexpr uint64_t ascii_in_range(uint64_t w, char lo, char hi) noexcept {
   return bytes_in_range(w & ~highs, static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)) & ~w;
 }
@@ -692,60 +700,69 @@ inline bytes16 load_short(const char* p, size_t n) noexcept {
   return from_words(lo, hi);
 }
 
-/// The byte classes of an address, one bit per byte (bit i for s[i]).
+/// Where an address's separators and special bytes are, one bit per byte (bit i for s[i]).
 struct email_masks {
-  uint64_t plain = 0;       // letters, digits and the classes below: the bytes the masks decide
-  uint64_t at = 0, dot = 0, dash = 0;
+  uint64_t at = 0;
+  uint64_t separator = 0;   // '@' or '.'
+  uint64_t dash = 0;
   uint64_t local_only = 0;  // plus, underscore, apostrophe: atext, but no label may hold them
 };
 
-inline void classify_email_chunk(bytes16 x, size_t shift, email_masks& m) noexcept {
+/// Adds a chunk's bytes to the masks; returns the lanes that hold plain bytes (letters,
+/// digits, '@' '.' '-' and the local-only ones): the bytes the masks can decide.
+inline bytes16 classify_email_chunk(bytes16 x, size_t shift, email_masks& m) noexcept {
   const bytes16 alnum = either(in_range(x, '0', '9'), in_range(ascii_lower(x), 'a', 'z'));
-  const bytes16 at = equal(x, '@'), dot = equal(x, '.'), dash = equal(x, '-');
+  const bytes16 at = equal(x, '@'), separator = either(at, equal(x, '.')), dash = equal(x, '-');
   const bytes16 local_only = either(either(equal(x, '+'), equal(x, '_')), equal(x, '\''));
-  const bytes16 plain = either(either(alnum, local_only), either(at, either(dot, dash)));
   const auto bits = [shift](bytes16 v) { return uint64_t{lane_bits(v)} << shift; };
-  m.plain |= bits(plain);
   m.at |= bits(at);
-  m.dot |= bits(dot);
+  m.separator |= bits(separator);
   m.dash |= bits(dash);
   m.local_only |= bits(local_only);
+  return either(either(alnum, local_only), either(separator, dash));
 }
 
 enum class email_verdict : uint8_t { invalid, valid, unsettled };
 
-/// The usual address (3–64 bytes of letters, digits and . - + _ ' @), decided from the
-/// class masks 16 bytes at a time. Anything else is `unsettled` (the exact scan decides),
-/// except that a byte no unquoted address may hold anywhere (space, control, comma, …)
-/// settles it as invalid at once: "jane doe@example.com" needs no full scan.
+/// For an address with a byte the masks do not decide: invalid when the first such byte
+/// is one no unquoted address may hold anywhere (space, control, comma, …), so that
+/// "jane doe@example.com" needs no full scan; otherwise the exact scan decides.
+email_verdict odd_email_verdict(std::string_view s) noexcept {
+  for (const char ch : s) {
+    const uint8_t cls = email_classes[static_cast<unsigned char>(ch)];
+    if ((cls & plain_class) == 0) {
+      return (s[0] != '"' && (cls & never_unquoted_class) != 0) ? email_verdict::invalid : email_verdict::unsettled;
+    }
+  }
+  return email_verdict::unsettled;  // not reached: the masks saw a byte that is not plain
+}
+
+/// The usual address (3–64 plain bytes), decided from the class masks 16 bytes at a
+/// time; anything else goes to odd_email_verdict.
 email_verdict plain_email_verdict(std::string_view s) noexcept {
   const size_t n = s.size();
   if (n < 3 || n > 64) return email_verdict::unsettled;
   const char* p = s.data();
   email_masks m;
+  unsigned plain_lanes;
   if (n <= 16) {
-    classify_email_chunk(load_short(p, n), 0, m);
+    plain_lanes = lane_bits(classify_email_chunk(load_short(p, n), 0, m)) | (0xFFFFu << n);  // padding
   } else {
     // Whole chunks, then the last 16 bytes (their overlap agrees with what is there).
-    classify_email_chunk(load16(p), 0, m);
-    for (size_t at = 16; at + 16 < n; at += 16) classify_email_chunk(load16(p + at), at, m);
-    classify_email_chunk(load16(p + n - 16), n - 16, m);
+    bytes16 plain = classify_email_chunk(load16(p), 0, m);
+    for (size_t at = 16; at + 16 < n; at += 16) plain = both(plain, classify_email_chunk(load16(p + at), at, m));
+    plain_lanes = lane_bits(both(plain, classify_email_chunk(load16(p + n - 16), n - 16, m)));
   }
-  const uint64_t all = ~uint64_t{0} >> (64 - n);
-  if (const uint64_t odd = all & ~m.plain; odd != 0) {
-    const auto c = static_cast<unsigned char>(p[std::countr_zero(odd)]);
-    return (p[0] != '"' && (email_classes[c] & never_unquoted_class) != 0) ? email_verdict::invalid
-                                                                          : email_verdict::unsettled;
-  }
-  // Only plain bytes: the rules of the exact scan, as masks. Exactly one '@', at neither
-  // end; no '.' at either end, next to another or next to the '@'; in the domain none of
-  // the local-only bytes and no '-' at a label's start or end. The domain is at most 62
-  // bytes, so no label can be over 63.
+  if ((plain_lanes & 0xFFFFu) != 0xFFFFu) return odd_email_verdict(s);
+  // Only plain bytes: the rules of the exact scan, as masks. Exactly one '@'; no '@' or
+  // '.' at either end or next to another; in the domain none of the local-only bytes and
+  // no '-' at a label's start or end. The domain is at most 62 bytes, so no label can be
+  // over 63.
   const uint64_t last = uint64_t{1} << (n - 1);
-  const uint64_t domain = all & ~((m.at << 1) - 1);
-  const uint64_t bad = (m.at & (m.at - 1)) | ((m.at | m.dot) & (1 | last)) | (m.dot & ((m.dot | m.at) >> 1)) |
-                       (m.dot & (m.at << 1)) | (m.local_only & domain) |
-                       (m.dash & domain & (((m.dot | m.at) << 1) | (m.dot >> 1) | last));
+  const uint64_t domain = ~((m.at << 1) - 1);  // the masks are clear past the end
+  const uint64_t sep = m.separator;
+  const uint64_t bad = (m.at & (m.at - 1)) | (sep & (1 | last)) | (sep & (sep >> 1)) | (m.local_only & domain) |
+                       (m.dash & domain & ((sep << 1) | (sep >> 1) | last));
   return (m.at != 0 && bad == 0) ? email_verdict::valid : email_verdict::invalid;
 }
 
@@ -899,8 +916,17 @@ bool parse_numeric(std::string_view s, double& out) noexcept {
 }
 
 size_t utf8_length(std::string_view s) noexcept {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  // Code points are the bytes that do not continue a sequence (10xxxxxx). Eight at a time:
+  // a continuation byte has bit 7 set and bit 6 clear; the multiply sums the eight flags.
+  const char* p = s.data();
+  const size_t size = s.size();
+  size_t n = 0, i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const uint64_t w = load8(p + i);
+    const uint64_t continuation = (w & ~(w << 1) & highs) >> 7;
+    n += 8 - static_cast<size_t>((continuation * ones) >> 56);
+  }
+  for (; i < size; ++i) n += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
 

@@ -802,3 +802,19 @@ TEST_CASE("values.parse_numeric_digits_path_matches_the_general_parser", "[value
   CHECK(x == 4328860);
   CHECK_FALSE(parse_numeric("12,500", x));
 }
+
+TEST_CASE("values.utf8_length_matches_a_byte_count", "[values]") {
+  // Eight bytes at a time, then one at a time: every length and alignment of mixed text.
+  const std::string_view pieces[] = {"a",    "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                     "\x80", "\xBF",     "\xFF",         "\x7F"};
+  xorshift rng{0x94D049BB133111EBull};
+  for (int k = 0; k < 20000; ++k) {
+    std::string s;
+    const size_t count = rng.next() % 30;
+    for (size_t i = 0; i < count; ++i) s += pieces[rng.next() % std::size(pieces)];
+    size_t expected = 0;
+    for (const char c : s) expected += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    INFO(s);
+    REQUIRE(utf8_length(s) == expected);
+  }
+}
