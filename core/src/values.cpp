@@ -468,7 +468,7 @@ constexpr uint64_t bytes_in_range(uint64_t w, uint8_t lo, uint8_t hi) noexcept {
 /// High bit set in each byte that is not a hexadecimal digit. A non-ASCII byte may upset
 /// its neighbours' results (a carry), but it is reported itself, so any nonzero answer
 /// still means "not all hex".
-constexpr uint64_t non_hex(uint64_t w) noexcept {
+[[maybe_unused]] constexpr uint64_t non_hex(uint64_t w) noexcept {
   const uint64_t digits = bytes_in_range(w, '0', '9');
   const uint64_t letters = bytes_in_range(w | (ones * 0x20), 'a', 'f');
   return (w & highs) | (~(digits | letters) & highs);
@@ -486,35 +486,79 @@ constexpr uint64_t non_hex(uint64_t w) noexcept {
   return w;
 }
 
-}  // namespace
-
+// ── 16 bytes at a time: SSE2 on x86-64, SIMD128 on WebAssembly, SWAR elsewhere ──────────
+// Just what is_uuid and is_email need: byte equality and unsigned ranges, as a lane mask,
+// and the lanes' high bits as 16 bits (bit i for byte i).
 #if PREFLIGHT_SSE2
-namespace {
-
-/// Bit i set where byte i of x is a hexadecimal digit.
-inline unsigned hex_bits(__m128i x) noexcept {
-  const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  const __m128i letter = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-  const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
-  const __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter)));
+using bytes16 = __m128i;
+inline bytes16 load16(const char* p) noexcept { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
+  return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
 }
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return _mm_or_si128(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return _mm_and_si128(a, b); }
+inline bytes16 equal(bytes16 x, char c) noexcept { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {  // lo <= byte <= hi, unsigned
+  const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
+}
+inline bytes16 ascii_lower(bytes16 x) noexcept { return _mm_or_si128(x, _mm_set1_epi8(0x20)); }
+inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
+#elif PREFLIGHT_WASM_SIMD
+using bytes16 = v128_t;
+inline bytes16 load16(const char* p) noexcept { return wasm_v128_load(p); }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
+  return wasm_i64x2_make(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
+}
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return wasm_v128_or(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return wasm_v128_and(a, b); }
+inline bytes16 equal(bytes16 x, char c) noexcept { return wasm_i8x16_eq(x, wasm_i8x16_splat(c)); }
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
+  return wasm_u8x16_le(wasm_i8x16_sub(x, wasm_i8x16_splat(lo)), wasm_i8x16_splat(static_cast<int8_t>(hi - lo)));
+}
+inline bytes16 ascii_lower(bytes16 x) noexcept { return wasm_v128_or(x, wasm_i8x16_splat(0x20)); }
+inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(wasm_i8x16_bitmask(m)); }
+#else
+// Two words, each byte's high bit the lane's answer. The tests run on the low seven bits
+// (no carry can cross into the next byte) and a byte with its high bit set is in no
+// range: the ranges here are all ASCII.
+struct bytes16 {
+  uint64_t lo, hi;
+};
+inline bytes16 load16(const char* p) noexcept { return {load8(p), load8(p + 8)}; }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept { return {lo, hi}; }
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return {a.lo | b.lo, a.hi | b.hi}; }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return {a.lo & b.lo, a.hi & b.hi}; }
+constexpr uint64_t ascii_in_range(uint64_t w, char lo, char hi) noexcept {
+  return bytes_in_range(w & ~highs, static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)) & ~w;
+}
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
+  return {ascii_in_range(x.lo, lo, hi), ascii_in_range(x.hi, lo, hi)};
+}
+inline bytes16 equal(bytes16 x, char c) noexcept { return in_range(x, c, c); }
+inline bytes16 ascii_lower(bytes16 x) noexcept { return {x.lo | (ones * 0x20), x.hi | (ones * 0x20)}; }
+constexpr uint64_t pack_high_bits(uint64_t flags) noexcept {
+  return (((flags & highs) >> 7) * 0x0102040810204080ull) >> 56;
+}
+inline unsigned lane_bits(bytes16 m) noexcept {
+  return static_cast<unsigned>(pack_high_bits(m.lo) | pack_high_bits(m.hi) << 8);
+}
+#endif
 
 }  // namespace
-#endif
 
 bool is_uuid(std::string_view s) noexcept {
   if (s.size() != 36) return false;
   const char* p = s.data();
-#if PREFLIGHT_SSE2
-  // Hex digits everywhere but 8 13 18 23, which hold dashes: 16 + 16 + 4 bytes.
-  int32_t last4;
-  std::memcpy(&last4, p + 32, 4);
-  const uint64_t hex = uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))} |
-                       uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))} << 16 |
-                       uint64_t{hex_bits(_mm_cvtsi32_si128(last4)) & 0xFu} << 32;
+#if PREFLIGHT_SSE2 || PREFLIGHT_WASM_SIMD
+  // Hex digits everywhere but 8 13 18 23, which hold dashes: bytes 0-15, 16-31, and 32-35
+  // as the top lanes of bytes 20-35.
+  const auto hex = [](bytes16 x) {
+    return uint64_t{lane_bits(either(in_range(x, '0', '9'), in_range(ascii_lower(x), 'a', 'f')))};
+  };
+  const uint64_t lanes = hex(load16(p)) | hex(load16(p + 16)) << 16 | (hex(load16(p + 20)) >> 12) << 32;
   constexpr uint64_t dashes = (uint64_t{1} << 8) | (uint64_t{1} << 13) | (uint64_t{1} << 18) | (uint64_t{1} << 23);
-  return ((hex | dashes) == 0xFFFFFFFFFull) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
+  return ((lanes | dashes) == 0xFFFFFFFFFull) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
 #else
   // 8-4-4-4-12 hex digits, packed into four 8-byte words (byte order does not matter),
   // checked together with the dashes: one branch for the whole value.
@@ -623,65 +667,6 @@ bool is_valid_domain(std::string_view domain) noexcept {
 }  // namespace
 
 namespace {
-
-// ── 16 bytes at a time: SSE2 on x86-64, SIMD128 on WebAssembly, SWAR elsewhere ──────────
-// Just what the e-mail scan needs: byte equality and unsigned ranges, as a lane mask, and
-// the lanes' high bits as 16 bits (bit i for byte i).
-#if PREFLIGHT_SSE2
-using bytes16 = __m128i;
-inline bytes16 load16(const char* p) noexcept { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
-  return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
-}
-inline bytes16 either(bytes16 a, bytes16 b) noexcept { return _mm_or_si128(a, b); }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return _mm_and_si128(a, b); }
-inline bytes16 equal(bytes16 x, char c) noexcept { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
-inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {  // lo <= byte <= hi, unsigned
-  const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
-}
-inline bytes16 ascii_lower(bytes16 x) noexcept { return _mm_or_si128(x, _mm_set1_epi8(0x20)); }
-inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
-#elif PREFLIGHT_WASM_SIMD
-using bytes16 = v128_t;
-inline bytes16 load16(const char* p) noexcept { return wasm_v128_load(p); }
-inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
-  return wasm_i64x2_make(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
-}
-inline bytes16 either(bytes16 a, bytes16 b) noexcept { return wasm_v128_or(a, b); }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return wasm_v128_and(a, b); }
-inline bytes16 equal(bytes16 x, char c) noexcept { return wasm_i8x16_eq(x, wasm_i8x16_splat(c)); }
-inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
-  return wasm_u8x16_le(wasm_i8x16_sub(x, wasm_i8x16_splat(lo)), wasm_i8x16_splat(static_cast<int8_t>(hi - lo)));
-}
-inline bytes16 ascii_lower(bytes16 x) noexcept { return wasm_v128_or(x, wasm_i8x16_splat(0x20)); }
-inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(wasm_i8x16_bitmask(m)); }
-#else
-// Two words, each byte's high bit the lane's answer. The tests run on the low seven bits
-// (no carry can cross into the next byte) and a byte with its high bit set is in no
-// range: the ranges here are all ASCII.
-struct bytes16 {
-  uint64_t lo, hi;
-};
-inline bytes16 load16(const char* p) noexcept { return {load8(p), load8(p + 8)}; }
-inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept { return {lo, hi}; }
-inline bytes16 either(bytes16 a, bytes16 b) noexcept { return {a.lo | b.lo, a.hi | b.hi}; }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return {a.lo & b.lo, a.hi & b.hi}; }
-constexpr uint64_t ascii_in_range(uint64_t w, char lo, char hi) noexcept {
-  return bytes_in_range(w & ~highs, static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)) & ~w;
-}
-inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
-  return {ascii_in_range(x.lo, lo, hi), ascii_in_range(x.hi, lo, hi)};
-}
-inline bytes16 equal(bytes16 x, char c) noexcept { return in_range(x, c, c); }
-inline bytes16 ascii_lower(bytes16 x) noexcept { return {x.lo | (ones * 0x20), x.hi | (ones * 0x20)}; }
-constexpr uint64_t pack_high_bits(uint64_t flags) noexcept {
-  return (((flags & highs) >> 7) * 0x0102040810204080ull) >> 56;
-}
-inline unsigned lane_bits(bytes16 m) noexcept {
-  return static_cast<unsigned>(pack_high_bits(m.lo) | pack_high_bits(m.hi) << 8);
-}
-#endif
 
 /// p[0..n) for 3 <= n <= 16 in the low lanes, zeros above, reading no byte past p + n:
 /// two overlapping loads per half, the second one shifted into place (the overlap holds
