@@ -9,16 +9,20 @@
 #include <fast_float/fast_float.h>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstring>
 #include <limits>
 #include <system_error>
 
-// x86-64 always has SSE2; elsewhere (WebAssembly) the portable code below is used, and
-// PREFLIGHT_NO_SIMD forces it on x86 too (so the tests can cover it).
+// x86-64 always has SSE2, and WebAssembly built with -msimd128 has SIMD128; elsewhere the
+// portable SWAR code below is used, and PREFLIGHT_NO_SIMD forces it (so it can be tested).
 #if defined(__SSE2__) && !defined(PREFLIGHT_NO_SIMD)
 #define PREFLIGHT_SSE2 1
 #include <emmintrin.h>
+#elif defined(__wasm_simd128__) && !defined(PREFLIGHT_NO_SIMD)
+#define PREFLIGHT_WASM_SIMD 1
+#include <wasm_simd128.h>
 #endif
 
 namespace preflight {
@@ -155,8 +159,38 @@ bool read_unpadded(std::string_view s, size_t& i, int& value) noexcept {
 
 }  // namespace
 
+namespace {
+
+// The same count for the dates a cell can hold, in fewer and shorter steps: Neri and
+// Schneider's form ("Euclidean affine functions and their application to calendar
+// algorithms", 2022; libstdc++'s chrono uses it). The year is shifted by a multiple of 400
+// years so every quotient is of a non-negative number, and unsigned 32-bit arithmetic then
+// needs no sign fix-ups. Counting from March, the month's first day is (979m - 2919) / 32.
+// Valid for months 1–12 and years within ±1,000,000 (1461 × the shifted year stays under
+// 2^32); days_from_civil answers for the rest.
+constexpr bool fast_civil_range(int32_t y, unsigned m) noexcept {
+  return m - 1 < 12 && static_cast<uint32_t>(y) + 1'000'000u <= 2'000'000u;  // unsigned: no overflow
+}
+
+constexpr int64_t days_from_civil_fast(int32_t y, unsigned m, unsigned d) noexcept {
+  constexpr uint32_t year_shift = 1'468'000;        // 3,670 × 400 years
+  constexpr uint32_t epoch_from_shift = 536'895'458;  // days from the shifted origin to 1970-01-01
+  const uint32_t january_or_february = m < 3 ? 1 : 0;
+  const uint32_t year = static_cast<uint32_t>(y) + year_shift - january_or_february;  // from March
+  const uint32_t month = m + 12 * january_or_february;                              // 3..14
+  const uint32_t centuries = year / 100;
+  const uint32_t year_days = 1461 * year / 4 - centuries + centuries / 4;
+  const uint32_t days_before_month = (979 * month - 2919) / 32;
+  // Modulo 2^32, then read as signed: exact, as the true count fits in 32 bits.
+  return static_cast<int32_t>(year_days + days_before_month + d - 1 - epoch_from_shift);
+}
+
+}  // namespace
+
 int64_t date_value::epoch_seconds() const noexcept {
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  const int64_t days =
+      fast_civil_range(year, month) ? days_from_civil_fast(year, month, day) : days_from_civil(year, month, day);
+  return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 namespace {
@@ -206,10 +240,20 @@ bool parse_fixed_date(std::string_view s, date_value& out, date_error& result) n
   return true;
 }
 
+// Every shape parse_fixed_date leaves open. Kept out of line: the common shapes then take
+// no stack frame and save no registers.
+[[gnu::noinline]] date_error parse_date_general(std::string_view s, date_value& out) noexcept;
+
 }  // namespace
 
 date_error parse_date(std::string_view s, date_value& out) noexcept {
   if (date_error fixed = date_error::ok; parse_fixed_date(s, out, fixed)) return fixed;
+  return parse_date_general(s, out);
+}
+
+namespace {
+
+date_error parse_date_general(std::string_view s, date_value& out) noexcept {
   s = trim_if(s, [](char c) { return c == ' ' || c == '\t'; });
   if (s.empty()) return date_error::empty;
   out = date_value{};
@@ -271,6 +315,8 @@ date_error parse_date(std::string_view s, date_value& out) noexcept {
   if (time != date_error::ok) return time;
   return check_calendar(out.year, out.month, out.day);
 }
+
+}  // namespace
 
 // Laravel's date_format rule is `createFromFormat('!'.$format, $value)` followed by
 // `$date->format($format) == $value`. That round trip makes every field canonical: "d"
@@ -422,7 +468,7 @@ constexpr uint64_t bytes_in_range(uint64_t w, uint8_t lo, uint8_t hi) noexcept {
 /// High bit set in each byte that is not a hexadecimal digit. A non-ASCII byte may upset
 /// its neighbours' results (a carry), but it is reported itself, so any nonzero answer
 /// still means "not all hex".
-constexpr uint64_t non_hex(uint64_t w) noexcept {
+[[maybe_unused]] constexpr uint64_t non_hex(uint64_t w) noexcept {
   const uint64_t digits = bytes_in_range(w, '0', '9');
   const uint64_t letters = bytes_in_range(w | (ones * 0x20), 'a', 'f');
   return (w & highs) | (~(digits | letters) & highs);
@@ -440,35 +486,79 @@ constexpr uint64_t non_hex(uint64_t w) noexcept {
   return w;
 }
 
-}  // namespace
-
+// ── 16 bytes at a time: SSE2 on x86-64, SIMD128 on WebAssembly, SWAR elsewhere ──────────
+// Just what is_uuid and is_email need: byte equality and unsigned ranges, as a lane mask,
+// and the lanes' high bits as 16 bits (bit i for byte i).
 #if PREFLIGHT_SSE2
-namespace {
-
-/// Bit i set where byte i of x is a hexadecimal digit.
-inline unsigned hex_bits(__m128i x) noexcept {
-  const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  const __m128i letter = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-  const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
-  const __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter)));
+using bytes16 = __m128i;
+inline bytes16 load16(const char* p) noexcept { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
+  return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
 }
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return _mm_or_si128(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return _mm_and_si128(a, b); }
+inline bytes16 equal(bytes16 x, char c) noexcept { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {  // lo <= byte <= hi, unsigned
+  const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
+}
+inline bytes16 ascii_lower(bytes16 x) noexcept { return _mm_or_si128(x, _mm_set1_epi8(0x20)); }
+inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
+#elif PREFLIGHT_WASM_SIMD
+using bytes16 = v128_t;
+inline bytes16 load16(const char* p) noexcept { return wasm_v128_load(p); }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
+  return wasm_i64x2_make(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
+}
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return wasm_v128_or(a, b); }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return wasm_v128_and(a, b); }
+inline bytes16 equal(bytes16 x, char c) noexcept { return wasm_i8x16_eq(x, wasm_i8x16_splat(c)); }
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
+  return wasm_u8x16_le(wasm_i8x16_sub(x, wasm_i8x16_splat(lo)), wasm_i8x16_splat(static_cast<int8_t>(hi - lo)));
+}
+inline bytes16 ascii_lower(bytes16 x) noexcept { return wasm_v128_or(x, wasm_i8x16_splat(0x20)); }
+inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(wasm_i8x16_bitmask(m)); }
+#else
+// Two words, each byte's high bit the lane's answer. The tests run on the low seven bits
+// (no carry can cross into the next byte) and a byte with its high bit set is in no
+// range: the ranges here are all ASCII.
+struct bytes16 {
+  uint64_t lo, hi;
+};
+inline bytes16 load16(const char* p) noexcept { return {load8(p), load8(p + 8)}; }
+inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept { return {lo, hi}; }
+inline bytes16 either(bytes16 a, bytes16 b) noexcept { return {a.lo | b.lo, a.hi | b.hi}; }
+inline bytes16 both(bytes16 a, bytes16 b) noexcept { return {a.lo & b.lo, a.hi & b.hi}; }
+constexpr uint64_t ascii_in_range(uint64_t w, char lo, char hi) noexcept {
+  return bytes_in_range(w & ~highs, static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)) & ~w;
+}
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
+  return {ascii_in_range(x.lo, lo, hi), ascii_in_range(x.hi, lo, hi)};
+}
+inline bytes16 equal(bytes16 x, char c) noexcept { return in_range(x, c, c); }
+inline bytes16 ascii_lower(bytes16 x) noexcept { return {x.lo | (ones * 0x20), x.hi | (ones * 0x20)}; }
+constexpr uint64_t pack_high_bits(uint64_t flags) noexcept {
+  return (((flags & highs) >> 7) * 0x0102040810204080ull) >> 56;
+}
+inline unsigned lane_bits(bytes16 m) noexcept {
+  return static_cast<unsigned>(pack_high_bits(m.lo) | pack_high_bits(m.hi) << 8);
+}
+#endif
 
 }  // namespace
-#endif
 
 bool is_uuid(std::string_view s) noexcept {
   if (s.size() != 36) return false;
   const char* p = s.data();
-#if PREFLIGHT_SSE2
-  // Hex digits everywhere but 8 13 18 23, which hold dashes: 16 + 16 + 4 bytes.
-  int32_t last4;
-  std::memcpy(&last4, p + 32, 4);
-  const uint64_t hex = uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))} |
-                       uint64_t{hex_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))} << 16 |
-                       uint64_t{hex_bits(_mm_cvtsi32_si128(last4)) & 0xFu} << 32;
+#if PREFLIGHT_SSE2 || PREFLIGHT_WASM_SIMD
+  // Hex digits everywhere but 8 13 18 23, which hold dashes: bytes 0-15, 16-31, and 32-35
+  // as the top lanes of bytes 20-35.
+  const auto hex = [](bytes16 x) {
+    return uint64_t{lane_bits(either(in_range(x, '0', '9'), in_range(ascii_lower(x), 'a', 'f')))};
+  };
+  const uint64_t lanes = hex(load16(p)) | hex(load16(p + 16)) << 16 | (hex(load16(p + 20)) >> 12) << 32;
   constexpr uint64_t dashes = (uint64_t{1} << 8) | (uint64_t{1} << 13) | (uint64_t{1} << 18) | (uint64_t{1} << 23);
-  return ((hex | dashes) == 0xFFFFFFFFFull) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
+  return ((lanes | dashes) == 0xFFFFFFFFFull) & (p[8] == '-') & (p[13] == '-') & (p[18] == '-') & (p[23] == '-');
 #else
   // 8-4-4-4-12 hex digits, packed into four 8-byte words (byte order does not matter),
   // checked together with the dashes: one branch for the whole value.
@@ -482,15 +572,24 @@ namespace {
 
 // Byte classes for is_email. atext: RFC 5322 atext plus any byte of a UTF-8 sequence
 // (RFC 6531 allows non-ASCII letters). label: what a domain label may hold.
-constexpr uint8_t atext_class = 1, label_class = 2;
+// never_unquoted: a byte that no address can hold outside a quoted local part — not
+// atext, not in a label, not in an IP literal ("[192.0.2.1]", "[IPv6:…]").
+// plain: letters, digits and @ . - + _ ', the bytes the 16-at-a-time path decides.
+constexpr uint8_t atext_class = 1, label_class = 2, never_unquoted_class = 4, plain_class = 8;
 constexpr std::array<uint8_t, 256> email_classes = [] {
   std::array<uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
     const char ch = static_cast<char>(c);
     if (is_alpha(ch) || is_digit(ch) || c >= 0x80) t[static_cast<size_t>(c)] = atext_class | label_class;
+    if (c <= 0x20 || c == 0x7F) t[static_cast<size_t>(c)] = never_unquoted_class;
   }
   for (const char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[static_cast<unsigned char>(c)] |= atext_class;
+  for (const char c : std::string_view("\"(),;<>\\")) t[static_cast<unsigned char>(c)] |= never_unquoted_class;
   t['-'] |= label_class;
+  for (int c = 0; c < 128; ++c) {
+    if (is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c))) t[static_cast<size_t>(c)] |= plain_class;
+  }
+  for (const char c : std::string_view("@.-+_'")) t[static_cast<unsigned char>(c)] |= plain_class;
   return t;
 }();
 
@@ -567,69 +666,97 @@ bool is_valid_domain(std::string_view domain) noexcept {
 
 }  // namespace
 
-#if PREFLIGHT_SSE2
 namespace {
 
-/// Byte classes of 16 bytes as bit masks (bit i for byte i).
-struct email_masks {
-  uint64_t alnum = 0, dot = 0, dash = 0, at = 0, other_local = 0;  // other_local: '+' '_'
-};
-
-inline void classify_email_chunk(__m128i x, unsigned shift, email_masks& m) noexcept {
-  const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  const __m128i letter = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-  const __m128i alnum = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit),
-                                     _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter));
-  const auto bits = [&](__m128i v) { return uint64_t{static_cast<unsigned>(_mm_movemask_epi8(v))} << shift; };
-  m.alnum |= bits(alnum);
-  m.dot |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
-  m.dash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
-  m.at |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')));
-  m.other_local |= bits(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+/// p[0..n) for 3 <= n <= 16 in the low lanes, zeros above, reading no byte past p + n:
+/// two overlapping loads per half, the second one shifted into place (the overlap holds
+/// the same bytes twice, so OR keeps them).
+inline bytes16 load_short(const char* p, size_t n) noexcept {
+  uint64_t lo = 0, hi = 0;
+  if (n >= 8) {
+    lo = load8(p);
+    if (n > 8) hi = load8(p + n - 8) >> (8 * (16 - n));
+  } else if (n >= 4) {
+    lo = load4(p) | load4(p + n - 4) << (8 * (n - 4));
+  } else {  // n == 3
+    lo = uint64_t{static_cast<unsigned char>(p[0])} | uint64_t{static_cast<unsigned char>(p[1])} << 8 |
+         uint64_t{static_cast<unsigned char>(p[2])} << 16;
+  }
+  return from_words(lo, hi);
 }
 
-/// The usual address (up to 64 bytes; letters, digits, . - + _ before the @; letters,
-/// digits, . - after it), checked 16 bytes at a time: true when it is certainly valid.
-/// false means "not settled here", and the general scan decides.
-bool is_plain_valid_email(std::string_view s) noexcept {
+/// Where an address's separators and special bytes are, one bit per byte (bit i for s[i]).
+struct email_masks {
+  uint64_t at = 0;
+  uint64_t separator = 0;   // '@' or '.'
+  uint64_t dash = 0;
+  uint64_t local_only = 0;  // plus, underscore, apostrophe: atext, but no label may hold them
+};
+
+/// Adds a chunk's bytes to the masks; returns the lanes that hold plain bytes (letters,
+/// digits, '@' '.' '-' and the local-only ones): the bytes the masks can decide.
+inline bytes16 classify_email_chunk(bytes16 x, size_t shift, email_masks& m) noexcept {
+  const bytes16 alnum = either(in_range(x, '0', '9'), in_range(ascii_lower(x), 'a', 'z'));
+  const bytes16 at = equal(x, '@'), separator = either(at, equal(x, '.')), dash = equal(x, '-');
+  const bytes16 local_only = either(either(equal(x, '+'), equal(x, '_')), equal(x, '\''));
+  const auto bits = [shift](bytes16 v) { return uint64_t{lane_bits(v)} << shift; };
+  m.at |= bits(at);
+  m.separator |= bits(separator);
+  m.dash |= bits(dash);
+  m.local_only |= bits(local_only);
+  return either(either(alnum, local_only), either(separator, dash));
+}
+
+enum class email_verdict : uint8_t { invalid, valid, unsettled };
+
+/// For an address with a byte the masks do not decide: invalid when the first such byte
+/// is one no unquoted address may hold anywhere (space, control, comma, …), so that
+/// "jane doe@example.com" needs no full scan; otherwise the exact scan decides.
+email_verdict odd_email_verdict(std::string_view s) noexcept {
+  for (const char ch : s) {
+    const uint8_t cls = email_classes[static_cast<unsigned char>(ch)];
+    if ((cls & plain_class) == 0) {
+      return (s[0] != '"' && (cls & never_unquoted_class) != 0) ? email_verdict::invalid : email_verdict::unsettled;
+    }
+  }
+  return email_verdict::unsettled;  // not reached: the masks saw a byte that is not plain
+}
+
+/// The usual address (3–64 plain bytes), decided from the class masks 16 bytes at a
+/// time; anything else goes to odd_email_verdict.
+email_verdict plain_email_verdict(std::string_view s) noexcept {
   const size_t n = s.size();
-  if (n < 3 || n > 64) return false;
+  if (n < 3 || n > 64) return email_verdict::unsettled;
   const char* p = s.data();
   email_masks m;
-  if (n < 16) {
-    alignas(16) char buffer[16] = {};
-    std::memcpy(buffer, p, n);
-    classify_email_chunk(_mm_load_si128(reinterpret_cast<const __m128i*>(buffer)), 0, m);
+  unsigned plain_lanes;
+  if (n <= 16) {
+    plain_lanes = lane_bits(classify_email_chunk(load_short(p, n), 0, m)) | (0xFFFFu << n);  // padding
   } else {
-    size_t at = 0;
-    for (; at + 16 <= n; at += 16) classify_email_chunk(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), static_cast<unsigned>(at), m);
-    // The rest as the last 16 bytes: the overlap agrees with what is already there.
-    if (at < n) classify_email_chunk(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), static_cast<unsigned>(n - 16), m);
+    // Whole chunks, then the last 16 bytes (their overlap agrees with what is there).
+    bytes16 plain = classify_email_chunk(load16(p), 0, m);
+    for (size_t at = 16; at + 16 < n; at += 16) plain = both(plain, classify_email_chunk(load16(p + at), at, m));
+    plain_lanes = lane_bits(both(plain, classify_email_chunk(load16(p + n - 16), n - 16, m)));
   }
-  const uint64_t all = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
-  if (m.at == 0 || (m.at & (m.at - 1)) != 0) return false;  // exactly one '@'
-  const auto a = static_cast<unsigned>(__builtin_ctzll(m.at));
-  if (a == 0 || a + 1 >= n) return false;
-  const uint64_t local = m.at - 1;
-  const uint64_t domain = all & ~((m.at << 1) - 1);
-  const uint64_t separators = m.dot | m.dash;
-  const bool local_ok = ((m.alnum | m.dot | m.dash | m.other_local) & local) == local &&
-                        (m.dot & 1) == 0 && ((m.dot >> (a - 1)) & 1) == 0 && (m.dot & (m.dot >> 1) & local) == 0;
-  // Domain: labels of letters, digits and '-' between single dots, no '-' next to a dot
-  // or at either end. At most 62 bytes, so no label can be too long.
-  const bool domain_ok = ((m.alnum | separators) & domain) == domain && ((separators >> (a + 1)) & 1) == 0 &&
-                         ((separators >> (n - 1)) & 1) == 0 &&
-                         (((m.dot & (separators >> 1)) | (m.dash & (m.dot >> 1))) & domain & (domain >> 1)) == 0;
-  return local_ok && domain_ok;
+  if ((plain_lanes & 0xFFFFu) != 0xFFFFu) return odd_email_verdict(s);
+  // Only plain bytes: the rules of the exact scan, as masks. Exactly one '@'; no '@' or
+  // '.' at either end or next to another; in the domain none of the local-only bytes and
+  // no '-' at a label's start or end. The domain is at most 62 bytes, so no label can be
+  // over 63.
+  const uint64_t last = uint64_t{1} << (n - 1);
+  const uint64_t domain = ~((m.at << 1) - 1);  // the masks are clear past the end
+  const uint64_t sep = m.separator;
+  const uint64_t bad = (m.at & (m.at - 1)) | (sep & (1 | last)) | (sep & (sep >> 1)) | (m.local_only & domain) |
+                       (m.dash & domain & ((sep << 1) | (sep >> 1) | last));
+  return (m.at != 0 && bad == 0) ? email_verdict::valid : email_verdict::invalid;
 }
 
 }  // namespace
-#endif
 
 bool is_email(std::string_view s) noexcept {
-#if PREFLIGHT_SSE2
-  if (is_plain_valid_email(s)) return true;
-#endif
+  if (const email_verdict fast = plain_email_verdict(s); fast != email_verdict::unsettled) {
+    return fast == email_verdict::valid;
+  }
   if (s.empty()) return false;
   if (s.front() == '"') {
     const size_t at = s.rfind('@');
@@ -651,27 +778,64 @@ bool is_email(std::string_view s) noexcept {
   return is_valid_domain(s.substr(i + 1));
 }
 
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the SWAR digit code reads the first byte lowest");
+
+/// p[0..n), 1 <= n <= 8, right-aligned in a word behind '0' padding ("4328860" gives
+/// "04328860"), reading no byte outside it: two overlapping 4-byte loads (or three bytes).
+inline uint64_t load_digits8(const char* p, size_t n) noexcept {
+  uint64_t w;
+  if (n >= 4) {
+    w = load4(p) | load4(p + n - 4) << (8 * (n - 4));
+  } else {
+    w = uint64_t{static_cast<unsigned char>(p[0])} | uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+        uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+  }
+  return n == 8 ? w : w << (8 * (8 - n)) | (0x3030303030303030ull >> (8 * n));
+}
+
+/// The value of eight ASCII digits, the first one in the lowest byte: three multiplies
+/// instead of eight dependent steps (fast_float's parse_eight_digits_unrolled).
+constexpr uint32_t eight_digits_value(uint64_t w) noexcept {
+  w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
+  w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
+  return static_cast<uint32_t>(((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32);
+}
+
+}  // namespace
+
 bool parse_integer(std::string_view s, int64_t& out) noexcept {
-  // Fast path: up to 18 plain digits cannot overflow, so no per-digit check is needed.
-  // Anything else (sign, surrounding whitespace, 19+ digits) takes the general path.
-  if (const size_t n = s.size(); n - 1 < 18) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  // Fast paths: plain digits, up to 8 in one word, up to 18 (which cannot overflow) in a
+  // loop. Anything else (sign, surrounding whitespace, 19+ digits) takes the general path.
+  const size_t n = s.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;  // the first byte that is not a digit
+  if (n - 1 < 8) {
+    const uint64_t w = load_digits8(s.data(), n);
+    const uint64_t bad = non_digits(w, ~uint64_t{0});
+    if (bad == 0) {
+      if (p[0] == '0' && n > 1) return false;  // no leading zeros
+      out = eight_digits_value(w);
+      return true;
+    }
+    i = static_cast<size_t>(std::countr_zero(bad)) / 8 - (8 - n);  // the padding is digits
+  } else if (n - 1 < 18) {
     uint64_t acc = 0;
-    size_t i = 0;
     for (; i < n; ++i) {
       const unsigned d = unsigned{p[i]} - unsigned{'0'};
       if (d > 9) break;
       acc = acc * 10 + d;
     }
     if (i == n) {
-      if (p[0] == '0' && n > 1) return false;  // no leading zeros
+      if (p[0] == '0' && n > 1) return false;
       out = static_cast<int64_t>(acc);
       return true;
     }
-    // A digit run then something other than trailing whitespace ("12,500", "1.75m"):
-    // neither a sign nor leading space came first, so nothing can make it valid.
-    if (i > 0 && !is_filter_space(static_cast<char>(p[i]))) return false;
   }
+  // A digit run then something other than trailing whitespace ("12,500", "1.75m"):
+  // neither a sign nor leading space came first, so nothing can make it valid.
+  if (i > 0 && !is_filter_space(static_cast<char>(p[i]))) return false;
   s = trim_if(s, is_filter_space);
   if (s.empty()) return false;
   bool negative = false;
@@ -698,6 +862,15 @@ bool parse_integer(std::string_view s, int64_t& out) noexcept {
 }
 
 bool parse_numeric(std::string_view s, double& out) noexcept {
+  // Fast path: 1–8 plain digits (leading zeros are fine here) are an exact integer, the
+  // double fast_float would give.
+  if (const size_t n = s.size(); n - 1 < 8) {
+    const uint64_t w = load_digits8(s.data(), n);
+    if (non_digits(w, ~uint64_t{0}) == 0) {
+      out = eight_digits_value(w);
+      return true;
+    }
+  }
   s = trim_if(s, is_php_space);
   if (s.empty()) return false;
   size_t i = 0;
@@ -728,8 +901,17 @@ bool parse_numeric(std::string_view s, double& out) noexcept {
 }
 
 size_t utf8_length(std::string_view s) noexcept {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  // Code points are the bytes that do not continue a sequence (10xxxxxx). Eight at a time:
+  // a continuation byte has bit 7 set and bit 6 clear; the multiply sums the eight flags.
+  const char* p = s.data();
+  const size_t size = s.size();
+  size_t n = 0, i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const uint64_t w = load8(p + i);
+    const uint64_t continuation = (w & ~(w << 1) & highs) >> 7;
+    n += 8 - static_cast<size_t>((continuation * ones) >> 56);
+  }
+  for (; i < size; ++i) n += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
 

@@ -547,3 +547,287 @@ TEST_CASE("values.is_uuid_checks_every_position", "[values]") {
     }
   }
 }
+
+// ── the second round of fast paths ───────────────────────────────────────────
+//
+// is_email settles the plain addresses (letters, digits, . - + _ ' @; up to 64 bytes)
+// from byte-class masks, valid or not, and calls an address with a space, control byte,
+// comma, … invalid without a full scan. A string over 64 bytes always takes the exact
+// scan, and 64 letters in front of a local part that starts with a letter change nothing,
+// so the exact answer for s is is_email(64 letters + s).
+
+namespace {
+
+struct xorshift {
+  uint64_t state;
+  uint64_t next() {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545F4914F6CDD1Dull;
+  }
+};
+
+bool exact_is_email(const std::string& s) { return is_email(std::string(64, 'q') + s); }
+
+/// A literal's bytes, NULs included.
+template <size_t N>
+std::string_view all_bytes(const char (&s)[N]) {
+  return {s, N - 1};
+}
+
+}  // namespace
+
+TEST_CASE("values.is_email_fast_verdicts_match_the_exact_scan", "[values]") {
+  xorshift rng{0x9E3779B97F4A7C15ull};
+  // The plain bytes, often, and every byte that settles or unsettles the fast path.
+  const std::string_view alphabet = all_bytes("abZ09.-@'+_.@ \t\",()[]:;<>\\\x7f\x01\x00\x80\xC3\xA9!~");
+  size_t valid = 0, settled_invalid = 0;
+  for (int k = 0; k < 200000; ++k) {
+    std::string s(1, "aZ7"[k % 3]);
+    const size_t length = 2 + rng.next() % 66;
+    const size_t common = k % 2 ? 13 : alphabet.size();  // half the strings: plain bytes only
+    for (size_t i = 1; i < length; ++i) s += alphabet[rng.next() % common];
+    if (k % 4 < 3) {  // mostly one '@' (a random string seldom has exactly one)
+      for (char& c : s) c = c == '@' ? 'x' : c;
+      s[1 + rng.next() % (length - 1)] = '@';
+    }
+    INFO(s);
+    const bool exact = exact_is_email(s);
+    REQUIRE(is_email(s) == exact);
+    if (exact) ++valid;
+    if (!exact && s.find_first_of(std::string_view(" \t,\x7f\x01\x00", 6)) != std::string::npos) ++settled_invalid;
+  }
+  CHECK(valid > 1500);
+  CHECK(settled_invalid > 2000);
+  // Every length the short load handles, with the '@' and a '.' at every position.
+  for (size_t length = 3; length <= 17; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      for (size_t dot = 0; dot < length; ++dot) {
+        std::string s(length, 'k');
+        s[dot] = '.';
+        s[at] = '@';
+        if (s[0] != 'k') continue;
+        INFO(s);
+        CHECK(is_email(s) == exact_is_email(s));
+      }
+    }
+  }
+}
+
+TEST_CASE("values.is_email_plain_and_odd_bytes", "[values]") {
+  CHECK(is_email("o'neill@example.com"));
+  CHECK(is_email("first_last+tag@example.co.uk"));
+  CHECK(is_email("a-b@c-d.e"));
+  CHECK(is_email("-a-@b.c"));       // '-' is atext: either end of the local part is fine
+  CHECK(is_email("a@b"));
+  CHECK(is_email("a@1.2"));
+  CHECK_FALSE(is_email("jane@o'neill.com"));
+  CHECK_FALSE(is_email("jane@exa+mple.com"));
+  CHECK_FALSE(is_email("jane@example.-com"));
+  CHECK_FALSE(is_email("jane@example-.com"));
+  CHECK_FALSE(is_email("jane@-example.com"));
+  CHECK_FALSE(is_email("jane@example.com-"));
+  CHECK_FALSE(is_email("jane.@example.com"));
+  CHECK_FALSE(is_email("jane@.example.com"));
+  CHECK_FALSE(is_email("a@b@c"));
+  CHECK_FALSE(is_email("@@@"));
+  CHECK_FALSE(is_email("ab@"));
+  CHECK_FALSE(is_email("florence.smith0.btinternet.example"));
+  CHECK_FALSE(is_email("florence.smith @btinternet.example"));
+  CHECK_FALSE(is_email("florence.smith@"));
+  CHECK_FALSE(is_email(std::string_view("jane\0@example.com", 17)));
+  CHECK_FALSE(is_email("jane\t@example.com"));
+  CHECK_FALSE(is_email("jane@example.com\x7f"));
+  CHECK_FALSE(is_email("ja,ne@example.com"));
+  CHECK_FALSE(is_email("jane@exam(ple).com"));
+  // Bytes the plain masks do not decide: the exact scan does.
+  CHECK(is_email("\"jane doe\"@example.com"));
+  CHECK(is_email("\"ja,ne\"@example.com"));
+  CHECK(is_email("\"a\\\x01\"@example.com"));
+  CHECK(is_email("jane@[192.0.2.1]"));
+  CHECK(is_email("jane@[IPv6:2001:db8::1]"));
+  CHECK(is_email("jos\xC3\xA9@example.com"));
+  CHECK(is_email("a{b}|c@example.com"));
+  CHECK_FALSE(is_email("jane@[192.0.2.1"));
+  CHECK_FALSE(is_email("jane@ex[ample.com"));
+  // 64 bytes is the fast path's limit; 65 takes the exact scan.
+  for (const size_t length : {size_t{63}, size_t{64}, size_t{65}}) {
+    std::string s = std::string(length - 12, 'a') + "@example.com";
+    INFO(length);
+    CHECK(is_email(s));
+    s[length - 12] = '.';
+    CHECK_FALSE(is_email(s));
+  }
+}
+
+namespace {
+
+// Howard Hinnant's days_from_civil, as values.cpp has it for every year: the reference
+// for the 32-bit form epoch_seconds uses within ±1,000,000 years.
+int64_t reference_days(int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (m + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+date_value raw_date(int32_t y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
+  date_value v;
+  v.year = y;
+  v.month = static_cast<uint8_t>(mo);
+  v.day = static_cast<uint8_t>(d);
+  v.hour = static_cast<uint8_t>(h);
+  v.minute = static_cast<uint8_t>(mi);
+  v.second = static_cast<uint8_t>(s);
+  return v;
+}
+
+/// Counts the dates epoch_seconds gets wrong and remembers the first (one assertion for
+/// millions of dates keeps the test quick, under Node too).
+struct epoch_checker {
+  size_t checked = 0, wrong = 0;
+  std::string first_wrong;
+  void operator()(int32_t y, int m, int d, int h = 0, int mi = 0, int s = 0) {
+    ++checked;
+    if (raw_date(y, m, d, h, mi, s).epoch_seconds() == reference_days(y, m, d) * 86400 + h * 3600 + mi * 60 + s) {
+      return;
+    }
+    if (wrong++ == 0) first_wrong = std::to_string(y) + "-" + std::to_string(m) + "-" + std::to_string(d);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("values.epoch_seconds_matches_days_from_civil", "[values]") {
+  epoch_checker check_epoch;
+  // Every day of years 0–9999 (what parse_date and parse_date_format give).
+  for (int32_t y = 0; y <= 9999; ++y) {
+    for (int m = 1; m <= 12; ++m) {
+      for (int d = 1; d <= 31; ++d) check_epoch(y, m, d);
+    }
+  }
+  // Years across the 32-bit form's range and past it, every month value a byte holds
+  // (0 and 13+ are out of contract but keep their old answers), days 0–255, times.
+  const int32_t years[] = {std::numeric_limits<int32_t>::min(), -2'000'000, -1'000'001, -1'000'000, -999'999,
+                           -400, -1, 1, 1582, 1970, 2000, 2100, 10'000, 999'999, 1'000'000, 1'000'001,
+                           2'000'000, std::numeric_limits<int32_t>::max()};
+  for (const int32_t y : years) {
+    for (int m = 0; m <= 255; ++m) {
+      for (int d : {0, 1, 28, 29, 30, 31, 32, 255}) check_epoch(y, m, d, 23, 59, 59);
+    }
+  }
+  xorshift rng{0x2545F4914F6CDD1Dull};
+  for (int k = 0; k < 200000; ++k) {
+    const auto y = static_cast<int32_t>(static_cast<int64_t>(rng.next() % 2'200'001) - 1'100'000);
+    const auto below = [&](uint64_t n) { return static_cast<int>(rng.next() % n); };
+    check_epoch(y, 1 + below(12), below(32), below(24), below(60), below(60));
+  }
+  INFO("first wrong: " << check_epoch.first_wrong);
+  CHECK(check_epoch.wrong == 0);
+  CHECK(check_epoch.checked == 10000 * 12 * 31 + 18 * 256 * 8 + 200000);
+}
+
+TEST_CASE("values.parse_integer_word_path_matches_the_general_parser", "[values]") {
+  // Up to 8 bytes are read as one word; " " + s takes the general parser (which trims).
+  auto same = [](const std::string& s) {
+    int64_t fast = -1, general = -2;
+    const bool a = parse_integer(s, fast);
+    const bool b = parse_integer(" " + s, general);
+    INFO(s);
+    REQUIRE(a == b);
+    if (a) REQUIRE(fast == general);
+    return a;
+  };
+  xorshift rng{0xD1B54A32D192ED03ull};
+  const std::string_view alphabet = all_bytes("0123456789/:+- \t\v\f\r\n\x00\x80\xff,.");
+  size_t accepted = 0;
+  for (int k = 0; k < 300000; ++k) {
+    std::string s;
+    const size_t length = 1 + rng.next() % 10;
+    for (size_t i = 0; i < length; ++i) s += alphabet[rng.next() % (k % 3 ? 10 : alphabet.size())];
+    if (same(s)) ++accepted;
+  }
+  CHECK(accepted > 50000);
+  // Each length 1–9 with every digit at the front and the back, and the boundaries.
+  for (size_t length = 1; length <= 9; ++length) {
+    for (char first = '0'; first <= '9'; ++first) {
+      for (char last = '0'; last <= '9'; ++last) {
+        std::string s(length, '5');
+        s.front() = first;
+        s.back() = last;
+        same(s);
+      }
+    }
+  }
+  int64_t n = 0;
+  CHECK(parse_integer("99999999", n));
+  CHECK(n == 99999999);
+  CHECK(parse_integer("10000000", n));
+  CHECK(n == 10000000);
+  CHECK(parse_integer("4328860", n));
+  CHECK(n == 4328860);
+  CHECK(parse_integer("0", n));
+  CHECK(n == 0);
+  CHECK_FALSE(parse_integer("007", n));
+  CHECK_FALSE(parse_integer("00000000", n));
+  CHECK_FALSE(parse_integer("12,500", n));
+  CHECK_FALSE(parse_integer("1234567/", n));
+  CHECK_FALSE(parse_integer("1234567:", n));
+  CHECK(parse_integer(std::string_view("12\0", 3), n));  // \0 is in filter_var's trim set
+  CHECK(n == 12);
+  CHECK(parse_integer("-17", n));
+  CHECK(n == -17);
+  CHECK(parse_integer("1234567\n", n));
+  CHECK(n == 1234567);
+  CHECK_FALSE(parse_integer("1234567\f", n));  // \f is not in filter_var's trim set
+}
+
+TEST_CASE("values.parse_numeric_digits_path_matches_the_general_parser", "[values]") {
+  // Up to 8 plain digits are read as one word; " " + s takes the general parser.
+  xorshift rng{0x8CB92BA72F3D8DD7ull};
+  const std::string_view alphabet = all_bytes("0123456789/:+-. \t\ve\x00\x80");
+  size_t accepted = 0;
+  for (int k = 0; k < 200000; ++k) {
+    std::string s;
+    const size_t length = 1 + rng.next() % 10;
+    for (size_t i = 0; i < length; ++i) s += alphabet[rng.next() % (k % 3 ? 10 : alphabet.size())];
+    double fast = -1, general = -2;
+    const bool a = parse_numeric(s, fast);
+    const bool b = parse_numeric(" " + s, general);
+    INFO(s);
+    REQUIRE(a == b);
+    if (a) {
+      REQUIRE(fast == general);
+      ++accepted;
+    }
+  }
+  CHECK(accepted > 50000);
+  double x = 0;
+  CHECK(parse_numeric("00000007", x));
+  CHECK(x == 7);
+  CHECK(parse_numeric("99999999", x));
+  CHECK(x == 99999999);
+  CHECK(parse_numeric("4328860", x));
+  CHECK(x == 4328860);
+  CHECK_FALSE(parse_numeric("12,500", x));
+}
+
+TEST_CASE("values.utf8_length_matches_a_byte_count", "[values]") {
+  // Eight bytes at a time, then one at a time: every length and alignment of mixed text.
+  const std::string_view pieces[] = {"a",    "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                     "\x80", "\xBF",     "\xFF",         "\x7F"};
+  xorshift rng{0x94D049BB133111EBull};
+  for (int k = 0; k < 20000; ++k) {
+    std::string s;
+    const size_t count = rng.next() % 30;
+    for (size_t i = 0; i < count; ++i) s += pieces[rng.next() % std::size(pieces)];
+    size_t expected = 0;
+    for (const char c : s) expected += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    INFO(s);
+    REQUIRE(utf8_length(s) == expected);
+  }
+}
