@@ -5,7 +5,7 @@
 // resident memory printed is that contender's alone.
 //
 //   node bench/compare.mjs --file build/bench/clients-1000000.csv [--runs 3] [--papa-runs 2]
-//        [--warmup build/bench/warmup-clients.csv] [--cli build/native/preflight]
+//        [--warm-up 1] [--cli build/native/preflight]
 //        [--wasm-dir build/wasm] [--out build/bench/out]
 //
 // scripts/bench-compare.sh builds, generates the file and calls this. Engine runs are
@@ -25,7 +25,7 @@ const TARGET_NATIVE_SHARE = 0.6;  // the Wasm build at ≥ 60% of native speed
 const TARGET_JS_FACTOR = 10;      // and ≥ 10× Papa Parse + ajv
 
 function parseArgs(argv) {
-  const args = { file: '', warmup: '', runs: 3, papaRuns: 2, cli: 'build/native/preflight', wasmDir: 'build/wasm', out: 'build/bench/out' };
+  const args = { file: '', warmUp: 1, runs: 3, papaRuns: 2, cli: 'build/native/preflight', wasmDir: 'build/wasm', out: 'build/bench/out' };
   for (let i = 2; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
     const value = argv[++i];
@@ -112,7 +112,7 @@ const wasmArgs = [file, '--dir', resolve(args.wasmDir)];
 for (let i = 0; i < args.runs; i++) {
   native.push(runNative(args));
   wasm.push(runNode('run-wasm.mjs', [...wasmArgs, '--passes', '2']));
-  if (args.warmup) wasmWarmedUp.push(runNode('run-wasm.mjs', [...wasmArgs, '--warmup', resolve(args.warmup)]));
+  if (args.warmUp) wasmWarmedUp.push(runNode('run-wasm.mjs', [...wasmArgs, '--warm-up', '1']));
 }
 // Holding 1M row objects needs more than V8's default old space.
 const bigHeap = ['--max-old-space-size=8192'];
@@ -127,7 +127,7 @@ const results = [
   ['native CLI', best(native)],
   ['Wasm engine, cold', best(wasm)],
   ['Wasm engine, warm', best(warmRuns(wasm))],
-  ...(args.warmup ? [['Wasm, after warm-up', best(wasmWarmedUp)]] : []),
+  ...(args.warmUp ? [['Wasm, after warm-up', best(wasmWarmedUp)]] : []),
   ['Papa whole + ajv', best(papaWhole)],
   ['Papa step + ajv', best(papaStep)],
 ];
@@ -147,8 +147,9 @@ console.log('  TurboFan in the background, which is why its cpu s can exceed its
 console.log('  file again in that process. Peak RSS is the whole process: Node with the module loaded is');
 console.log('  ≈ 48 MB here; most of the rest is V8 compiling the module (TurboFan), not the Wasm heap.');
 if (wu) {
-  console.log(`  after warm-up = a fresh process that first checks ${wu.warmupBytes >> 10} KiB of another file (${(wu.warmupSeconds * 1000).toFixed(0)} ms,`);
-  console.log('  not in wall s) and yields to the event loop once, as a worker could while the user picks a file.');
+  console.log(`  after warm-up = a fresh process that first runs the worker's warm-up (web/src/warm-up.js: ${wu.warmupBytes >> 10} KiB`);
+  console.log(`  of generated rows, ${(wu.warmupSeconds * 1000).toFixed(0)} ms, not in wall s, then one turn of the event loop), as the`);
+  console.log('  browser worker does after loading the module: what a user\'s first file gets.');
 }
 console.log(`  Wasm: heap ${fmt(w.wasmHeapBytes / 2 ** 20)} MiB at the end, module load ${(w.setupSeconds * 1000).toFixed(0)} ms (not in wall s)`);
 console.log(`  Papa whole: read ${pw.phases.read.toFixed(2)} s, parse ${pw.phases.parse.toFixed(2)} s, ajv ${pw.phases.validate.toFixed(2)} s; ` +

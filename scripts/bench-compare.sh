@@ -23,7 +23,4 @@ if [ ! -f "$data" ]; then
   echo "generating $data …"
   node scripts/gen-clients.mjs --rows "$rows" --invalid 0.03 --seed 1 --out "$data"
 fi
-# A small sample of other rows, for the "after warm-up" Wasm run.
-warmup="build/bench/warmup-clients.csv"
-[ -f "$warmup" ] || node scripts/gen-clients.mjs --rows 2000 --invalid 0.03 --seed 2 --out "$warmup"
-node bench/compare.mjs --file "$data" --warmup "$warmup" --runs "${RUNS:-3}" --papa-runs "${PAPA_RUNS:-2}"
+node bench/compare.mjs --file "$data" --runs "${RUNS:-3}" --papa-runs "${PAPA_RUNS:-2}"

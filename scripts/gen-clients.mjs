@@ -4,14 +4,12 @@
 //   node scripts/gen-clients.mjs --rows 1000000 --out build/bench/clients-1m.csv
 //   node scripts/gen-clients.mjs --rows 40 --headers export --invalid 0.08 --out sample.csv
 //
-// 16 columns of what a CRM export holds: names, e-mail, phone, dates in DD/MM/YYYY, enums,
-// booleans, an amount, and a free-text column with commas, doubled quotes and line breaks
-// inside quotes. About --invalid (default 3%) of the cells that can be wrong are made
-// wrong in ways people really get wrong (bad e-mail, 31/02, unknown enum value, "yes please"
-// as a boolean, a phone turned into 4.47912E+11 by Excel, …).
+// The rows come from web/src/sample-clients.js (16 columns, about --invalid of the cells
+// wrong, default 3%).
 import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mulberry32 as rng } from '../web/src/seeded-random.js';
+import { CANONICAL, EXPORT, clientRow, csvCell } from '../web/src/sample-clients.js';
 
 function parseArgs(argv) {
   const args = { rows: 1000, out: '-', seed: 42, invalid: 0.03, headers: 'canonical', mode: 'store' };
@@ -27,78 +25,13 @@ function parseArgs(argv) {
   return args;
 }
 
-const FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Harry', 'Ava', 'Noah', 'Mia', 'Jack', 'Ivy', 'Leo', 'Freya',
-  'Arthur', 'Lily', 'Muhammad', 'Florence', 'Oscar', 'Grace', 'Charlie', 'Sophia', 'Zoë', 'Siân', 'Seán', 'Chloé'];
-const LAST = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson',
-  'Wright', 'Thompson', 'Evans', 'Walker', 'White', "O'Brien", 'Roberts', 'Green', 'Hall', 'Müller', 'Nowak'];
-const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Dr', 'Mx'];
-const GENDERS = ['male', 'female', 'Male', 'Female', 'non-binary', 'other', 'unknown'];
-const MARITAL = ['single', 'married', 'divorced', 'widowed', 'civil-partnership', 'cohabiting', 'separated'];
-const DOMAINS = ['example.com', 'mail.co.uk', 'post.example.org', 'btinternet.example', 'outlook.example'];
-const NOTES = [
-  'Prefers email, not phone',
-  'Call after 5pm, weekdays only',
-  'Spouse handles pensions; "joint review" requested',
-  'Line one of a note\nline two of the same note',
-  'Interested in ISAs, bonds, and a SIPP transfer',
-  'Met at the "Retire Well" seminar, 2023',
-];
-
-const CANONICAL = ['uuid', 'title', 'first_name', 'last_name', 'email', 'phone', 'date_of_birth', 'gender',
-  'marital_status', 'ni_number', 'send_welcome_email', 'type', 'is_prospect', 'value', 'first_contact_date',
-  'client_preferences'];
-const EXPORT = ['UUID', 'Title', 'First Name', 'Surname', 'Email Address', 'Mobile', 'DOB', 'Gender',
-  'Marital Status', 'NI Number', 'Send Welcome Email', 'Client Type', 'Prospect?', 'Value', 'First Contact',
-  'Notes'];
-
-function csvCell(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-function pad2(n) {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function makeRow(r, index, invalid, mode) {
-  const pick = (list) => list[Math.floor(r() * list.length)];
-  // `invalid` is a share of all 16 cells; only 7 columns are ever made wrong.
-  const bad = () => r() < (invalid * 16) / 7;
-  const first = pick(FIRST);
-  const last = pick(LAST);
-  const year = 1940 + Math.floor(r() * 65);
-  const month = 1 + Math.floor(r() * 12);
-  const day = 1 + Math.floor(r() * 28);
-  const hex = (n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
-  const uuid = mode === 'update' ? `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}` : '';
-  const local = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '');
-  const row = [
-    uuid,
-    pick(TITLES),
-    first,
-    last,
-    bad() ? pick([`${local}.example.com`, `${local}@`, `${local} @example.com`]) : `${local}${index % 997}@${pick(DOMAINS)}`,
-    bad() ? '4.47912E+11' : `07${String(Math.floor(r() * 1e9)).padStart(9, '0')}`,
-    bad() ? pick(['31/02/1980', '13/13/1990', '1980-02-30']) : `${pad2(day)}/${pad2(month)}/${year}`,
-    bad() ? pick(['M', 'f', 'prefer not']) : pick(GENDERS),
-    pick(MARITAL),
-    `${pick(['AB', 'JG', 'NP', 'CE'])} ${pad2(Math.floor(r() * 100))} ${pad2(Math.floor(r() * 100))} ${pad2(Math.floor(r() * 100))} ${pick(['A', 'B', 'C', 'D'])}`,
-    bad() ? pick(['', 'yes please']) : pick(['1', '0', 'true', 'false']),
-    'individual',
-    pick(['0', '1']),
-    bad() ? pick(['12,500', '£300']) : String(Math.floor(r() * 5_000_000)),
-    `${pad2(day)}/${pad2(month)}/${2000 + Math.floor(r() * 24)}`,
-    r() < 0.35 ? pick(NOTES) : '',
-  ];
-  return row.map(csvCell).join(',');
-}
-
 const args = parseArgs(process.argv);
 const r = rng(args.seed);
 const fd = args.out === '-' ? 1 : (mkdirSync(dirname(args.out), { recursive: true }), openSync(args.out, 'w'));
 const header = (args.headers === 'export' ? EXPORT : CANONICAL).map(csvCell).join(',');
 let chunk = `${header}\r\n`;
 for (let i = 0; i < args.rows; i++) {
-  chunk += `${makeRow(r, i, args.invalid, args.mode)}\r\n`;
+  chunk += `${clientRow(r, i, args.invalid, args.mode)}\r\n`;
   if (chunk.length > 1 << 20) {
     writeSync(fd, chunk);
     chunk = '';

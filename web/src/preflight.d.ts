@@ -8,6 +8,12 @@ export interface PreflightOptions {
   moduleUrl?: string | URL;
   /** The .wasm file (default: preflight.wasm beside the glue). */
   wasmUrl?: string | URL;
+  /**
+   * Warm the engine up once it is loaded (default true): the worker checks a small built-in
+   * sample, about 50 ms, so that the first file runs at full speed (see web/src/warm-up.js).
+   * File jobs started meanwhile wait for it.
+   */
+  warmUp?: boolean;
 }
 
 /** An extra or replacement import type: its JSON text, named in messages. */

@@ -99,12 +99,17 @@ function checkFile(file, call) {
 /**
  * Starts an engine: one worker, the Wasm module loaded once inside it. Resolves when the
  * engine is ready; rejects with code engine_unavailable or worker_failed otherwise.
- * @param {{workerUrl?: string|URL, moduleUrl?: string|URL, wasmUrl?: string|URL}} [options]
+ * @param {{workerUrl?: string|URL, moduleUrl?: string|URL, wasmUrl?: string|URL, warmUp?: boolean}} [options]
  * @returns {Promise<PreflightEngine>}
  */
 export async function createPreflight(options = {}) {
   const workerUrl = absoluteUrl(options.workerUrl, 'options.workerUrl');
-  const init = { kind: 'init', moduleUrl: absoluteUrl(options.moduleUrl, 'options.moduleUrl'), wasmUrl: absoluteUrl(options.wasmUrl, 'options.wasmUrl') };
+  const init = {
+    kind: 'init',
+    moduleUrl: absoluteUrl(options.moduleUrl, 'options.moduleUrl'),
+    wasmUrl: absoluteUrl(options.wasmUrl, 'options.wasmUrl'),
+    warmUp: options.warmUp !== false,
+  };
   // Written out twice so bundlers see the literal `new Worker(new URL(…, import.meta.url))`.
   const worker = workerUrl
     ? new Worker(workerUrl, { type: 'module', name: 'preflight' })

@@ -15,8 +15,11 @@
 //
 // Protocol. Every message is an object with a `kind`; job messages carry the job's `id`.
 // Main thread → worker:
-//   {kind: 'init', moduleUrl?, wasmUrl?}      absolute URLs of the glue and the .wasm; must
-//                                             come first; answered with 'ready' or 'failed'
+//   {kind: 'init', moduleUrl?, wasmUrl?, warmUp?}
+//                                             absolute URLs of the glue and the .wasm; must
+//                                             come first; answered with 'ready' or 'failed';
+//                                             then, unless warmUp is false, a 50 ms warm-up
+//                                             that file jobs wait for (warm-up.js)
 //   {kind: 'types', id, schemas?}             → 'done' {result: ImportType[]}
 //   {kind: 'suggest', id, file, type, options, schemas?, maxBytes?, sliceBytes?}
 //                                             → 'progress'…, 'done' {result: suggestion}
@@ -40,6 +43,8 @@
 // read_error (the File could not be read), engine_unavailable (the module failed to load),
 // engine_crashed (the Wasm code trapped; the module is reloaded for the next job) and
 // aborted.
+
+import { warmUp } from './warm-up.js';
 
 /** Bytes per File slice: ~1 MiB is the fast size for feed() calls and keeps the heap small. */
 const DEFAULT_SLICE_BYTES = 1 << 20;
@@ -419,6 +424,8 @@ async function init(msg) {
   try {
     const engine = await loadEngine();
     self.postMessage({ kind: 'ready', engineVersion: engine.engineVersion() });
+    // While the user picks a file: file jobs queue behind it (see warm-up.js for why).
+    if (msg.warmUp !== false) fileJobs = fileJobs.then(() => warmUp(engine));
   } catch (error) {
     self.postMessage({ kind: 'failed', id: null, error: toWire(error, null) });
   }
