@@ -1834,8 +1834,46 @@ void check_column(const compiled_tables& m, size_t f, const std::string_view* ce
   }
 }
 
+/// check_column for a field with exactly two checks, `Op` then `Op2` (email then max, max
+/// then not_regex, date then before:today…): both inlined, without more_checks_pass's loop.
+template <filled_op Op, filled_op Op2>
+void check_column2(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
+                   uint64_t* flags, size_t words, uint64_t bit) noexcept {
+  const field_fast& ff = m.fast[f];
+  const filled_check& second = m.filled_checks[ff.more_begin];
+  const row_view no_row{};
+  cell c{{}, true, false, -1, -1, 0, date_value{}};
+  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
+    const std::string_view value = *cell_at;
+    bool passes;
+    if (value.empty()) {
+      passes = ff.skip_null;
+    } else if (static_cast<unsigned char>(value.front()) <= ' ') {
+      passes = false;  // blank or padded: the exact path decides (see fast_verdict)
+    } else {
+      c.value = value;
+      c.numeric_state = -1;
+      c.date_state = -1;
+      passes = passes_filled(m, f, Op, ff.first, c, no_row) && passes_filled(m, f, Op2, second, c, no_row);
+    }
+    if (!passes) flags[r * words] |= bit;
+  }
+}
+
 using column_checker = void (*)(const compiled_tables&, size_t, const std::string_view*, size_t, size_t, uint64_t*,
                                 size_t, uint64_t) noexcept;
+
+/// check_column2 for the pairs of checks that common fields have, or null.
+column_checker pair_checker_for(filled_op first, filled_op second) noexcept {
+  using op = filled_op;
+  if (first == op::email && second == op::max_chars) return check_column2<op::email, op::max_chars>;
+  if (first == op::max_chars && second == op::regex) return check_column2<op::max_chars, op::regex>;
+  if (first == op::max_chars && second == op::email) return check_column2<op::max_chars, op::email>;
+  if (first == op::date && second == op::date_vs_literal) return check_column2<op::date, op::date_vs_literal>;
+  if (first == op::integer && second == op::size) return check_column2<op::integer, op::size>;
+  if (first == op::general && second == op::size) return check_column2<op::general, op::size>;
+  return nullptr;
+}
 
 /// check_column for a field's first op.
 column_checker column_checker_for(filled_op op) noexcept {
@@ -1918,7 +1956,11 @@ void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects)
       for (size_t r = 0; r < rows; ++r) flags[r * words] |= bit;
       return;
     }
-    column_checker_for(ff.first.op)(m, f, block.cells.data() + column, block.row_stride, rows, flags, words, bit);
+    column_checker check = ff.more_end - ff.more_begin == 1
+                               ? pair_checker_for(ff.first.op, m.filled_checks[ff.more_begin].op)
+                               : nullptr;
+    if (check == nullptr) check = column_checker_for(ff.first.op);
+    check(m, f, block.cells.data() + column, block.row_stride, rows, flags, words, bit);
   });
 }
 

@@ -748,12 +748,14 @@ TEST_CASE("rules.check_block_agrees_with_check_row", "[rules]") {
   // The column-wise verdicts plus the exact checks of the suspect fields must give every
   // row exactly check_row's violations, in order: over random rows drawn from good, bad,
   // blank and empty cells, with unmapped fields, a constant, and checks that read another
-  // field (after:start), which check_block leaves to the exact path.
+  // field (after:start), which check_block leaves to the exact path. The fields cover the
+  // one-check loops and every two-check pair check_block inlines (email+max, max+not_regex,
+  // date+before, integer+between, numeric+min).
   const import_type t = make_type({
       make_field("uuid", {"nullable|uuid"}),
       make_field("name", {"required|string|max:5"}),
       make_field("email", {"nullable|email|max:20"}),
-      make_field("phone", {"nullable|string|not_regex:/^[+-]?\\d(\\.\\d+)?E[+-]?\\d+$/i"}),
+      make_field("phone", {"nullable|string|max:12|not_regex:/^[+-]?\\d(\\.\\d+)?E[+-]?\\d+$/i"}),
       make_field("start", {"nullable|date|before:today"}),
       make_field("end", {"nullable|date|after:start"}),
       make_field("kind", {"nullable"}, {"a", "b"}, true),
@@ -769,7 +771,7 @@ TEST_CASE("rules.check_block_agrees_with_check_row", "[rules]") {
       {"", "123e4567-e89b-12d3-a456-426614174000", "nope", " "},
       {"", "Ann", "Annabelle", " ", "\tBo"},
       {"", "a@b.co", "a@b", "very.long.address@example.com", " x@y.z"},
-      {"", "07700900123", "4.47E+11", "1e5"},
+      {"", "07700900123", "4.47E+11", "1e5", "0770090012345678"},
       {"", "01/02/2000", "31/02/2000", "2030-01-01", "soon"},
       {"", "2024-01-01", "1999-01-01", "x"},
       {"", "a", "B", "c"},
