@@ -20,20 +20,11 @@
 
 #include "preflight/csv.h"
 
+#include "bench_random.h"
+
 namespace {
 
-/// xorshift64*: deterministic, so every run tokenizes the same text.
-struct rng {
-  uint64_t state = 0x9E3779B97F4A7C15ull;
-  uint64_t next() {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545F4914F6CDD1Dull;
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-  bool chance(size_t percent) { return below(100) < percent; }
-};
+using bench_support::rng;  // deterministic: every run sees the same input
 
 const char* const first_names[] = {"Anna", "Jan", "Marie", "Lukas", "Sofia", "Jonas", "Emma", "Paul",
                                    "Lena", "Felix", "Mia", "Noah", "Hannah", "Elias", "Lea", "Ben"};

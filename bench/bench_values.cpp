@@ -19,22 +19,13 @@
 
 #include "preflight/values.h"
 
+#include "bench_random.h"
+
 using namespace preflight;
 
 namespace {
 
-/// xorshift64*: deterministic, so every run sees the same cells.
-struct rng {
-  uint64_t state = 0x9E3779B97F4A7C15ull;
-  uint64_t next() {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545F4914F6CDD1Dull;
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-  bool chance(size_t percent) { return below(100) < percent; }
-};
+using bench_support::rng;  // deterministic: every run sees the same input
 
 constexpr size_t cells_per_set = 8192;
 
