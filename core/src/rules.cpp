@@ -964,6 +964,19 @@ constexpr bool dates_in_order(rule_kind k, int64_t mine, int64_t theirs) noexcep
   }
 }
 
+/// regex / not_regex on a value that is a string.
+inline bool regex_rule_passes(const compiled_tables& m, const compiled_rule& r, std::string_view v) noexcept {
+  const auto index = static_cast<size_t>(r.aux);
+  // A cell the prefilter rules out gets search()'s answer without running it.
+  if (m.regex_filters[index].cannot_match(v)) return r.kind == rule_kind::not_regex;
+  bool too_complex = false;
+  const bool found = m.regexes[index].search(v, &too_complex);
+  // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
+  // `false < 1` passes not_regex. We keep both outcomes.
+  if (too_complex) return r.kind == rule_kind::not_regex;
+  return (r.kind == rule_kind::regex) == found;
+}
+
 // violation::detail of a required_if whose other field was null: Laravel then shows
 // :value as "empty" (getDisplayableValue), whatever the parameter said.
 constexpr uint16_t other_was_null = 0x8000;
@@ -1045,17 +1058,9 @@ constexpr uint16_t other_was_null = 0x8000;
     case rule_kind::digits_between:
       return digits_only(v) && static_cast<double>(v.size()) >= r.a && static_cast<double>(v.size()) <= r.b;
     case rule_kind::regex:
-    case rule_kind::not_regex: {
+    case rule_kind::not_regex:
       if (c.is_null) return false;  // Laravel: neither a string nor a number
-      // A cell the prefilter rules out gets search()'s answer without running it.
-      if (m.regex_filters[static_cast<size_t>(r.aux)].cannot_match(v)) return r.kind == rule_kind::not_regex;
-      bool too_complex = false;
-      const bool found = m.regexes[static_cast<size_t>(r.aux)].search(v, &too_complex);
-      // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
-      // `false < 1` passes not_regex. We keep both outcomes.
-      if (too_complex) return r.kind == rule_kind::not_regex;
-      return r.kind == rule_kind::regex ? found : !found;
-    }
+      return regex_rule_passes(m, r, v);
     case rule_kind::after:
     case rule_kind::after_or_equal:
     case rule_kind::before:
@@ -1779,17 +1784,7 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
       if (!c.date(mine)) return unreadable_date_passes(r.kind);
       return dates_in_order(r.kind, mine, r.date);
     }
-    case filled_op::regex: {
-      const compiled_rule& r = m.rules[check.param];
-      const auto index = static_cast<size_t>(r.aux);
-      if (m.regex_filters[index].cannot_match(v)) return r.kind == rule_kind::not_regex;
-      bool too_complex = false;
-      const bool found = m.regexes[index].search(v, &too_complex);
-      // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
-      // `false < 1` passes not_regex. We keep both outcomes.
-      if (too_complex) return r.kind == rule_kind::not_regex;
-      return (r.kind == rule_kind::regex) == found;
-    }
+    case filled_op::regex: return regex_rule_passes(m, m.rules[check.param], v);
   }
   return true;
 }
