@@ -39,7 +39,7 @@ for _ in $(seq "$runs"); do
   for cli in "$@"; do echo "$cli $(cpu_ms "$cli")" >>"$times"; done
 done
 for cli in "$@"; do
-  grep -F "$cli " "$times" | awk '{ print $NF }' | sort -n | awk -v cli="$cli" -v b="$bytes" '
+  awk -v cli="$cli" '$1 == cli { print $NF }' "$times" | sort -n | awk -v cli="$cli" -v b="$bytes" '
     { t[NR] = $1 }
     END {
       med = t[int((NR + 1) / 2)]
