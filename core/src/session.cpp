@@ -648,7 +648,7 @@ void session::impl::flush_block() {
     const std::span<const std::string_view> fields(block_cells.data() + r * columns, columns);
     const std::span<const uint64_t> row_suspects(suspects.data() + r * words, words);
     const bool suspect = std::any_of(row_suspects.begin(), row_suspects.end(), [](uint64_t w) { return w != 0; });
-    block_meta.line = block_meta.end_line = block_rows[r].line;
+    block_meta.line = block_rows[r].line;  // what settling reads, with original_offset
     block_meta.original_offset = block_rows[r].original_offset;
     ++prog.rows_read;
     failures.clear();
