@@ -124,17 +124,17 @@ std::vector<std::string> make_row(rng& r) {
   return row;
 }
 
-/// Best of 5 runs of `rows` rows cycling through the distinct rows in `views` (`width`
-/// values each), in process CPU time.
+/// A timed check: ns per row (best of 5 runs, process CPU time), and the rows that failed
+/// and their violations in a run.
 struct timing {
   double ns_per_row;
   size_t failed_rows, violations;
 };
 
-timing time_rows(const rule_set& rules, const std::vector<std::string_view>& views, size_t width,
-                 const std::vector<uint8_t>& present, size_t rows) {
-  const size_t distinct_rows = views.size() / width;
-  const std::span<const uint8_t> present_span(present);
+/// Best of 5 runs of `one_run(out, failed_rows, violations)`, which checks `rows` rows and
+/// counts the failing ones and their violations into the two counters.
+template <class Run>
+timing best_of_5(size_t rows, Run&& one_run) {
   std::vector<violation> out;
   out.reserve(64);
   double best_seconds = 1e30;
@@ -142,17 +142,31 @@ timing time_rows(const rule_set& rules, const std::vector<std::string_view>& vie
   for (int run = 0; run < 5; ++run) {
     failed_rows = violations = 0;
     const std::clock_t start = std::clock();
-    for (size_t i = 0; i < rows; ++i) {
-      const std::span<const std::string_view> row(views.data() + (i % distinct_rows) * width, width);
-      out.clear();
-      if (!rules.check_row(row, present_span, out)) {
-        ++failed_rows;
-        violations += out.size();
-      }
-    }
+    one_run(out, failed_rows, violations);
     best_seconds = std::min(best_seconds, static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC);
   }
   return {best_seconds * 1e9 / static_cast<double>(rows), failed_rows, violations};
+}
+
+/// Counts one checked row into the run's counters.
+void count(bool passed, const std::vector<violation>& out, size_t& failed_rows, size_t& violations) {
+  if (passed) return;
+  ++failed_rows;
+  violations += out.size();
+}
+
+/// `rows` rows one at a time, cycling through the distinct rows in `views` (`width` values each).
+timing time_rows(const rule_set& rules, const std::vector<std::string_view>& views, size_t width,
+                 const std::vector<uint8_t>& present, size_t rows) {
+  const size_t distinct_rows = views.size() / width;
+  const std::span<const uint8_t> present_span(present);
+  return best_of_5(rows, [&](std::vector<violation>& out, size_t& failed_rows, size_t& violations) {
+    for (size_t i = 0; i < rows; ++i) {
+      const std::span<const std::string_view> row(views.data() + (i % distinct_rows) * width, width);
+      out.clear();
+      count(rules.check_row(row, present_span, out), out, failed_rows, violations);
+    }
+  });
 }
 
 /// The same rows a block of 128 at a time, as the session checks them: check_block down
@@ -166,13 +180,7 @@ timing time_blocks(const rule_set& rules, const std::vector<std::string_view>& c
   std::vector<uint64_t> suspects(block_rows * words);
   const std::vector<std::string_view> fixed(column_of.size());
   std::vector<std::string_view> values(column_of.size());
-  std::vector<violation> out;
-  out.reserve(64);
-  double best_seconds = 1e30;
-  size_t failed_rows = 0, violations = 0;
-  for (int run = 0; run < 5; ++run) {
-    failed_rows = violations = 0;
-    const std::clock_t start = std::clock();
+  return best_of_5(rows, [&](std::vector<violation>& out, size_t& failed_rows, size_t& violations) {
     for (size_t i = 0; i < rows; i += block_rows) {
       const size_t first = i % distinct_rows;
       const size_t n = std::min(block_rows, rows - i);
@@ -190,15 +198,10 @@ timing time_blocks(const rule_set& rules, const std::vector<std::string_view>& c
         for (size_t f = 0; f < column_of.size(); ++f)
           if (column_of[f] >= 0) values[f] = cells[(first + r) * columns + static_cast<size_t>(column_of[f])];
         out.clear();
-        if (!rules.check_fields(values, present, row_suspects, out)) {
-          ++failed_rows;
-          violations += out.size();
-        }
+        count(rules.check_fields(values, present, row_suspects, out), out, failed_rows, violations);
       }
     }
-    best_seconds = std::min(best_seconds, static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC);
-  }
-  return {best_seconds * 1e9 / static_cast<double>(rows), failed_rows, violations};
+  });
 }
 
 }  // namespace

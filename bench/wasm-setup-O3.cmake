@@ -3,10 +3,7 @@
 # setup code with -O3 like the rest, undoing the -Os the project's CMake files give it (see
 # the top-level CMakeLists.txt), to show what that -Os buys.
 function(preflight_bench_setup_o3)
-  foreach(file IN ITEMS core/src/schema.cpp core/src/mapping.cpp core/src/options.cpp core/src/json.cpp
-                        core/src/dialect.cpp node_modules/@nozbe/simdjson/src/simdjson.cpp)
-    set_source_files_properties("${CMAKE_SOURCE_DIR}/${file}" PROPERTIES COMPILE_OPTIONS "-O3")
-  endforeach()
+  set_source_files_properties(${PREFLIGHT_SETUP_SOURCES} PROPERTIES COMPILE_OPTIONS "-O3")
   # wasm/ is its own directory scope: source properties must be set there.
   set_source_files_properties("${CMAKE_SOURCE_DIR}/wasm/helpers.cpp" "${CMAKE_SOURCE_DIR}/wasm/bindings.cpp"
     DIRECTORY "${CMAKE_SOURCE_DIR}/wasm" PROPERTIES COMPILE_OPTIONS "-O3")

@@ -1801,35 +1801,57 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
 
 /// The fast verdict on a present cell: true when it certainly has nothing to report — a
 /// filled cell (every PHP trim() character is at most ' ', so a first byte above that
-/// means not blank) that passes every check, or a null in a nullable field without
+/// means not blank) for which `checks(c)` holds, or a null in a nullable field without
 /// implicit rules. False sends the cell to check_field for the exact violations.
-/// `first_op` is ff.first.op (see passes_filled).
-[[gnu::always_inline]] inline bool fast_verdict(const compiled_tables& m, size_t f, const field_fast& ff,
-                                                filled_op first_op, std::string_view value, cell& c,
-                                                const row_view& row) noexcept {
+template <class Checks>
+[[gnu::always_inline]] inline bool fast_verdict_with(const field_fast& ff, std::string_view value, cell& c,
+                                                     Checks&& checks) noexcept {
   if (value.empty()) return ff.skip_null;
   if (static_cast<unsigned char>(value.front()) <= ' ') return false;
   c.value = value;
   c.numeric_state = -1;
   c.date_state = -1;
+  return checks(c);
+}
+
+/// Every check of field f on a filled cell: the first (`first_op` is ff.first.op, see
+/// passes_filled), then the others.
+[[gnu::always_inline]] inline bool filled_checks_pass(const compiled_tables& m, size_t f, const field_fast& ff,
+                                                      filled_op first_op, cell& c, const row_view& row) noexcept {
   return passes_filled(m, f, first_op, ff.first, c, row) &&
          (ff.more_begin == ff.more_end || more_checks_pass(m, f, ff, c, row));
 }
 
-/// check_block's loop down one column, for a field whose first check is `Op`: one
-/// instance per op, so the check is inlined and the loop has no dispatch in it.
+/// fast_verdict_with all of the field's checks.
+[[gnu::always_inline]] inline bool fast_verdict(const compiled_tables& m, size_t f, const field_fast& ff,
+                                                filled_op first_op, std::string_view value, cell& c,
+                                                const row_view& row) noexcept {
+  return fast_verdict_with(ff, value, c, [&](cell& filled) { return filled_checks_pass(m, f, ff, first_op, filled, row); });
+}
+
+/// check_block's loop down one column: marks the rows whose cell fails the fast verdict.
+template <class Checks>
+[[gnu::always_inline]] inline void mark_column(const field_fast& ff, const std::string_view* cell_at, size_t stride,
+                                               size_t rows, uint64_t* flags, size_t words, uint64_t bit,
+                                               Checks&& checks) noexcept {
+  cell c{{}, true, false, -1, -1, 0, date_value{}};
+  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
+    if (!fast_verdict_with(ff, *cell_at, c, checks)) flags[r * words] |= bit;
+  }
+}
+
+/// mark_column for a field whose first check is `Op`: one instance per op, so the check
+/// is inlined and the loop has no dispatch in it.
 template <filled_op Op>
 void check_column(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
                   uint64_t* flags, size_t words, uint64_t bit) noexcept {
   const field_fast& ff = m.fast[f];
   const row_view no_row{};  // column-wise checks never read another field (see reads_row)
-  cell c{{}, true, false, -1, -1, 0, date_value{}};
-  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
-    if (!fast_verdict(m, f, ff, Op, *cell_at, c, no_row)) flags[r * words] |= bit;
-  }
+  mark_column(ff, cell_at, stride, rows, flags, words, bit,
+              [&](cell& c) { return filled_checks_pass(m, f, ff, Op, c, no_row); });
 }
 
-/// check_column for a field with exactly two checks, `Op` then `Op2` (email then max, max
+/// mark_column for a field with exactly two checks, `Op` then `Op2` (email then max, max
 /// then not_regex, date then before:today…): both inlined, without more_checks_pass's loop.
 template <filled_op Op, filled_op Op2>
 void check_column2(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
@@ -1837,22 +1859,9 @@ void check_column2(const compiled_tables& m, size_t f, const std::string_view* c
   const field_fast& ff = m.fast[f];
   const filled_check& second = m.filled_checks[ff.more_begin];
   const row_view no_row{};
-  cell c{{}, true, false, -1, -1, 0, date_value{}};
-  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
-    const std::string_view value = *cell_at;
-    bool passes;
-    if (value.empty()) {
-      passes = ff.skip_null;
-    } else if (static_cast<unsigned char>(value.front()) <= ' ') {
-      passes = false;  // blank or padded: the exact path decides (see fast_verdict)
-    } else {
-      c.value = value;
-      c.numeric_state = -1;
-      c.date_state = -1;
-      passes = passes_filled(m, f, Op, ff.first, c, no_row) && passes_filled(m, f, Op2, second, c, no_row);
-    }
-    if (!passes) flags[r * words] |= bit;
-  }
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, [&](cell& c) {
+    return passes_filled(m, f, Op, ff.first, c, no_row) && passes_filled(m, f, Op2, second, c, no_row);
+  });
 }
 
 using column_checker = void (*)(const compiled_tables&, size_t, const std::string_view*, size_t, size_t, uint64_t*,

@@ -99,6 +99,11 @@ std::string error_report_name(std::string_view file_name) {
   return stem + "-errors.csv";
 }
 
+/// True when every cell is blank (Excel leaves ",,,," lines below the data).
+bool all_blank(std::span<const std::string_view> cells) noexcept {
+  return std::all_of(cells.begin(), cells.end(), [](std::string_view c) { return is_blank(c); });
+}
+
 }  // namespace
 
 /// What the session keeps about a row besides its cells.
@@ -202,6 +207,18 @@ struct session::impl {
 
   // — rows —
   void process_row(const row_meta& m, std::span<const std::string_view> fields);
+  /// A row is counted as read, and the per-row scratch is emptied.
+  void begin_row_checks() {
+    ++prog.rows_read;
+    failures.clear();
+    if (!row_messages.empty()) row_messages.clear();  // a deque's clear() is not free
+    violations.clear();
+  }
+  /// Mapped cells into `values`, in schema order (constants and unmapped fields were set
+  /// once in resolve(); only mapped cells change).
+  void map_values(std::span<const std::string_view> fields) {
+    for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
+  }
   bool queue_row(const reader_row& r);
   void flush_block();
   void check_key(const row_meta& m, std::string_view key);
@@ -533,19 +550,14 @@ void session::impl::fail_row(const row_meta& m, std::span<const std::string_view
 /// A row whose cells are all empty (Excel leaves ",,,," lines below the data) is not a
 /// record: it is skipped, and listed as a warning so no line goes unaccounted for.
 bool session::impl::skip_empty_row(const row_meta& m, std::span<const std::string_view> fields) {
-  if (m.problem != row_problem::none || !m.issues.empty()) return false;
-  for (std::string_view cell : fields)
-    if (!is_blank(cell)) return false;
+  if (m.problem != row_problem::none || !m.issues.empty() || !all_blank(fields)) return false;
   report.add_warning("empty_row", "", "Rows whose cells are all empty were skipped.", m.line);
   return true;
 }
 
 void session::impl::process_row(const row_meta& m, std::span<const std::string_view> fields) {
   if (skip_empty_row(m, fields)) return;
-  ++prog.rows_read;
-  failures.clear();
-  row_messages.clear();
-  violations.clear();
+  begin_row_checks();
   if (m.stray_quote) warn_stray_quote(m);
 
   bool cells_usable = true;
@@ -558,8 +570,7 @@ void session::impl::process_row(const row_meta& m, std::span<const std::string_v
   if (!m.issues.empty()) check_bytes(m, fields);
 
   if (cells_usable) {
-    // Constants and unmapped fields were set once in resolve(); only mapped cells change.
-    for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
+    map_values(fields);
     rules.check_row(values, present, violations);
     if (check_duplicate_keys) check_key(m, values[static_cast<size_t>(key_field)]);
   }
@@ -600,7 +611,7 @@ bool session::impl::queue_row(const reader_row& r) {
   const size_t columns = headers.names.size();
   if (row.problem != row_problem::none || row.stray_quote || !r.issues.empty() || row.fields.size() != columns)
     return false;
-  if (std::all_of(row.fields.begin(), row.fields.end(), [](std::string_view c) { return is_blank(c); })) return false;
+  if (all_blank(row.fields)) return false;  // skipped with a warning by process_row
   if (block_rows.size() == block_capacity) flush_block();
   if (row.views_reused) {  // the reader reuses these views for the next row: keep copies
     size_t bytes = 0;
@@ -650,13 +661,8 @@ void session::impl::flush_block() {
     const bool suspect = std::any_of(row_suspects.begin(), row_suspects.end(), [](uint64_t w) { return w != 0; });
     block_meta.line = block_rows[r].line;  // what settling reads, with original_offset
     block_meta.original_offset = block_rows[r].original_offset;
-    ++prog.rows_read;
-    failures.clear();
-    if (!row_messages.empty()) row_messages.clear();  // a deque's clear() is not free
-    violations.clear();
-    if (suspect || clean_rows_need_values) {
-      for (const auto& [f, col] : mapped_columns) values[f] = fields[col];
-    }
+    begin_row_checks();
+    if (suspect || clean_rows_need_values) map_values(fields);
     if (suspect) rules.check_fields(values, present, row_suspects, violations);
     if (check_duplicate_keys) check_key(block_meta, fields[key_column]);
     settle_row(block_meta, fields);
