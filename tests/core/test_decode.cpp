@@ -616,3 +616,44 @@ TEST_CASE("decode.chunk_size_never_changes_the_result", "[decode]") {
   // The samples do exercise issues (so the comparison above compares something).
   CHECK(decode(samples[0].input, encoding::utf8, 0).issues.size() == 12);
 }
+
+TEST_CASE("decode.utf8_issues_are_found_wherever_they_sit_in_plain_text", "[decode]") {
+  // The validators work in blocks (simdjson's 64 bytes, the NUL search's 16 on Wasm): a
+  // problem (or a valid sequence) must be read the same at any position, before, on or
+  // after a block edge, alone or with another one a block or two later.
+  const std::string plain(400, 'a');
+  struct insert {
+    std::string bytes;
+    std::vector<decode_issue_kind> kinds;  // the issues it makes, at its first byte
+  };
+  const std::vector<insert> inserts = {
+      {bytes({0xFF}), {decode_issue_kind::invalid_utf8}},
+      {std::string(1, '\0'), {decode_issue_kind::nul_byte}},
+      {bytes({0xE2, 0x82}), {decode_issue_kind::invalid_utf8}},  // cut before 'a'
+      {euro, {}},
+      {bytes({0xF0, 0x9F, 0x98, 0x80}), {}},
+  };
+  for (const insert& first : inserts) {
+    for (size_t at = 0; at < 200; ++at) {
+      for (const size_t gap : {size_t{0}, size_t{64}, size_t{131}}) {
+        std::string input = plain;
+        input.replace(at, first.bytes.size(), first.bytes);
+        std::vector<std::pair<uint64_t, decode_issue_kind>> expected;
+        for (const auto kind : first.kinds) expected.emplace_back(at, kind);
+        if (gap != 0) {  // a second problem further on
+          const size_t second = at + first.bytes.size() + gap;
+          input[second] = '\0';
+          expected.emplace_back(second, decode_issue_kind::nul_byte);
+        }
+        const auto r = decode(input, encoding::utf8, 0);
+        INFO("insert " << describe(r.issues) << " at " << at << " gap " << gap);
+        CHECK(r.text == input);
+        REQUIRE(r.issues.size() == expected.size());
+        for (size_t k = 0; k < expected.size(); ++k) {
+          CHECK(r.issues[k].decoded_offset == expected[k].first);
+          CHECK(r.issues[k].kind == expected[k].second);
+        }
+      }
+    }
+  }
+}
