@@ -1699,10 +1699,9 @@ constexpr bool specs_in_kind_order() {
 }
 static_assert(specs_in_kind_order() && rule_specs.size() == static_cast<size_t>(rule_kind::distinct) + 1);
 
-const char* rule_name(rule_kind k) noexcept {
+std::string_view rule_name(rule_kind k) noexcept {
   const auto index = static_cast<size_t>(k);
-  // The names are string literals: NUL-terminated.
-  return index < rule_specs.size() ? rule_specs[index].name.data() : "unknown";
+  return index < rule_specs.size() ? rule_specs[index].name : "unknown";
 }
 
 result<rule_set> rule_set::compile(const import_type& type, import_mode mode, const rule_options& options) {

@@ -259,6 +259,33 @@ TEST_CASE("report.counts_sorted_by_count_then_name", "[report]") {
   CHECK(s.errors_by_field[2].name == "beta");
 }
 
+TEST_CASE("report.counts_tell_names_apart_past_their_first_bytes", "[report]") {
+  // Names are told apart by length and first eight bytes first: names that share those,
+  // or differ only in length, or hold bytes past the ASCII range, are still distinct.
+  const std::vector<std::string> names = {"date_of_birth", "date_of_death", "date_of", "date_o", "", "a",
+                                          "assigned_adviser_uuid", "assigned_advisor_uuid", "caf\xC3\xA9", "caf\xC3\xA8"};
+  summary s;
+  report_builder b(s);
+  uint64_t line = 2;
+  for (size_t k = 0; k < names.size(); ++k) {
+    for (size_t times = 0; times <= k; ++times) {  // name k fails k + 1 times
+      // A copy, so no two calls pass the same address for a name.
+      const std::string field = names[k];
+      add_failed(b, simple_row(line++, field, field));
+    }
+  }
+  b.finish();
+  REQUIRE(s.errors_by_field.size() == names.size());
+  REQUIRE(s.errors_by_rule.size() == names.size());
+  for (size_t k = 0; k < names.size(); ++k) {
+    const size_t at = names.size() - 1 - k;  // most first
+    CHECK(s.errors_by_field[at].name == names[k]);
+    CHECK(s.errors_by_field[at].count == k + 1);
+    CHECK(s.errors_by_rule[at].name == names[k]);
+    CHECK(s.errors_by_rule[at].count == k + 1);
+  }
+}
+
 TEST_CASE("report.warnings_grouped_by_code_and_field", "[report]") {
   summary s;
   report_options opt;

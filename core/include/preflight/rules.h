@@ -44,8 +44,9 @@ enum class rule_kind : uint8_t {
   after, after_or_equal, before, before_or_equal, date_equals,
   distinct,  ///< duplicate key within the file; raised by the session, not by check_row
 };
-/// The Laravel name of a rule ("required_with"), used in counts by rule.
-const char* rule_name(rule_kind k) noexcept;
+/// The Laravel name of a rule ("required_with"), used in counts by rule. A view of a
+/// string literal (so also NUL-terminated).
+std::string_view rule_name(rule_kind k) noexcept;
 
 struct rule_options {
   laravel_version wording = laravel_version::v10;
