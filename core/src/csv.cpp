@@ -5,13 +5,14 @@
 // - scan() is a small resumable state machine (state_, scan_). Every state can stop at the
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
-// - Stop bytes (delimiter, quote, CR, LF) are found with bit masks, 64 bytes a mask, computed
-//   for a 4 KiB window at a time in a branch-free loop (AVX2 when the CPU has it, picked at
-//   run time; else SSE2, or SIMD128 on WebAssembly, or portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
-//   64 bytes rather than one per field.
+// - Stop bytes are found with bit masks, two per 64 bytes (the delimiter's; the quote's, CR's
+//   and LF's, the "specials"), computed for a 4 KiB window at a time in a branch-free loop
+//   (AVX2 when the CPU has it, picked at run time; else SSE2, or SIMD128 on WebAssembly, or
+//   portable SWAR).
 // - The common case (well-formed fields, plain or quoted, a row ended by a line break) runs
-//   in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
-//   its start, to scan(), which knows every rule.
+//   in scan_simple_fields(), a tight loop over the masks: a run of delimiter bits before the
+//   next special is a run of plain fields, recorded without reading a byte. At anything else
+//   it hands the field over, from its start, to scan(), which knows every rule.
 // - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
 // - Fields are string_views written as they are found; push() moves the views of the row in
 //   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
@@ -685,7 +686,8 @@ inline size_t tokenizer::simple_cap(size_t i, size_t n) const noexcept {
   return std::min({row_limit_, n, i + limits_.max_field_bytes + 1, i + room});
 }
 
-// The hot loop: from the start of a field, records well-formed fields, plain or quoted, up
+// The hot loop (inlined into next() and scan(): its entry is a good part of a row's cost):
+// from the start of a field, records well-formed fields, plain or quoted, up
 // to the line break that ends the row. At anything else (a stray quote, text after a
 // closing quote, a field or row near a limit, many fields, the buffer end) it hands the
 // field it is at over to scan(), from its first byte: `i` is then that field's start.
@@ -698,7 +700,7 @@ inline size_t tokenizer::simple_cap(size_t i, size_t n) const noexcept {
 // the block's first special byte (quote, CR, LF) end plain fields, so a plain field costs a
 // bit scan and a store, without reading its byte or checking a limit. Only specials are
 // looked at one by one; inside a quoted field only specials are visited at all.
-bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n, size_t cap) noexcept {
+__attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n, size_t cap) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
   std::string_view* const first = fields_.data();

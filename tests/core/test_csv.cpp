@@ -775,6 +775,38 @@ TEST_CASE("csv.long_documents_every_kernel_and_chunking", "[csv]") {
   }
 }
 
+TEST_CASE("csv.stops_at_block_and_window_edges", "[csv]") {
+  // The hot loop reads stop bits a 64-byte block at a time from a 4 KiB window, and clears
+  // those at or past its limit bound inside a block. Slide a row with every kind of stop (a
+  // quoted field with a delimiter, "" and a CRLF, an empty field, CRLF and LF row ends) across
+  // block and window edges, with limits that fall inside a block, for every kernel and
+  // chunking: the rows must be the known ones.
+  using preflight::detail::csv_kernel;
+  for (const csv_kernel k : {csv_kernel::baseline, csv_kernel::avx2}) {
+    if (!preflight::detail::csv_kernel_available(k)) continue;
+    const forced_kernel use(k);
+    for (size_t shift = 4096 - 70; shift <= 4096 + 70; ++shift) {
+      const std::string lead(shift, 'x');
+      const std::string text = lead + ",\"a,\"\"b\r\nc\",,d\r\ne,\"f\"\ng\n";
+      const std::vector<want_row> want = {
+          {.fields = {lead, "a,\"b\r\nc", "", "d"}, .line = 1, .end_line = 2, .offset = 0},
+          {.fields = {"e", "f"}, .line = 3, .end_line = 3, .offset = shift + 16},
+          {.fields = {"g"}, .line = 4, .end_line = 4, .offset = shift + 22},
+      };
+      for (const size_t chunk : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{4096}}) {
+        INFO("kernel " << static_cast<int>(k) << " shift " << shift << " chunk " << chunk);
+        CHECK(describe(run(text, make_dialect(), {}, chunk), false) == describe(want, 0));
+      }
+      // A field limit that ends inside a block: the long first field is too large.
+      const csv_limits small{.max_field_bytes = static_cast<uint32_t>(shift - 1)};
+      const run_result r = run(text, make_dialect(), small);
+      REQUIRE(r.rows.size() == 3);
+      CHECK(r.rows[0].problem == row_problem::field_too_large);
+      CHECK(r.rows[1].fields == want[1].fields);
+    }
+  }
+}
+
 // ---- the core invariant -----------------------------------------------------------------------
 
 TEST_CASE("csv.chunking_property_cases", "[csv]") {
