@@ -207,7 +207,8 @@ struct stop_bytes {
     uint64_t s = 0;
     for (int k = 0; k < 8; ++k) {
       const uint64_t w = load8(p + 8 * k);
-      const uint64_t special = equal_bytes(w, quote) | equal_bytes(w, broadcast('\r')) | equal_bytes(w, broadcast('\n'));
+      const uint64_t special =
+          equal_bytes(w, quote) | equal_bytes(w, broadcast('\r')) | equal_bytes(w, broadcast('\n'));
       d |= pack_high_bits(equal_bytes(w, delimiter)) << (8 * k);
       s |= pack_high_bits(special) << (8 * k);
     }
@@ -687,8 +688,8 @@ inline size_t tokenizer::simple_cap(size_t i, size_t n) const noexcept {
 }
 
 // The hot loop (inlined into next() and scan(): its entry is a good part of a row's cost):
-// from the start of a field, records well-formed fields, plain or quoted, up
-// to the line break that ends the row. At anything else (a stray quote, text after a
+// from the start of a field, records well-formed fields, plain or quoted, up to the line
+// break that ends the row. At anything else (a stray quote, text after a
 // closing quote, a field or row near a limit, many fields, the buffer end) it hands the
 // field it is at over to scan(), from its first byte: `i` is then that field's start.
 // Returns true when it finished the row.
@@ -700,7 +701,8 @@ inline size_t tokenizer::simple_cap(size_t i, size_t n) const noexcept {
 // the block's first special byte (quote, CR, LF) end plain fields, so a plain field costs a
 // bit scan and a store, without reading its byte or checking a limit. Only specials are
 // looked at one by one; inside a quoted field only specials are visited at all.
-__attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n, size_t cap) noexcept {
+__attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n,
+                                                                         size_t cap) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
   std::string_view* const first = fields_.data();
@@ -742,7 +744,7 @@ __attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const c
   // Moves the cursor to the next block; false at cap. Only the last blocks before cap or
   // the window's end take the longer way (clip, or mask the next window).
   const auto next_block = [&]() __attribute__((always_inline)) {
-    if (at + 128 <= plain_end) [[likely]] {
+    if (plain_end - at >= 128) [[likely]] {
       at += 64;
       ++k;
       delims = win_delimiters_[k];
