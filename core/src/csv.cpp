@@ -5,13 +5,14 @@
 // - scan() is a small resumable state machine (state_, scan_). Every state can stop at the
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
-// - Stop bytes (delimiter, quote, CR, LF) are found with bit masks, 64 bytes a mask, computed
-//   for a 4 KiB window at a time in a branch-free loop (AVX2 when the CPU has it, picked at
-//   run time; else SSE2, or SIMD128 on WebAssembly, or portable SWAR). The scanner walks the set bits: one hard-to-predict branch per block of
-//   64 bytes rather than one per field.
+// - Stop bytes are found with bit masks, two per 64 bytes (the delimiter's; the quote's, CR's
+//   and LF's, the "specials"), computed for a 4 KiB window at a time in a branch-free loop
+//   (AVX2 when the CPU has it, picked at run time; else SSE2, or SIMD128 on WebAssembly, or
+//   portable SWAR).
 // - The common case (well-formed fields, plain or quoted, a row ended by a line break) runs
-//   in scan_simple_fields(), a tight loop; at anything else it hands the field over, from
-//   its start, to scan(), which knows every rule.
+//   in scan_simple_fields(), a tight loop over the masks: a run of delimiter bits before the
+//   next special is a run of plain fields, recorded without reading a byte. At anything else
+//   it hands the field over, from its start, to scan(), which knows every rule.
 // - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
 // - Fields are string_views written as they are found; push() moves the views of the row in
 //   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
@@ -103,6 +104,19 @@ constexpr uint64_t pack_high_bits(uint64_t flags) noexcept {
 }
 #endif
 
+/// The index of the lowest set bit of m (m != 0). On x86-64 one tzcnt: std::countr_zero
+/// adds a sign extension of its int and a dependency-breaking xor, a sixth of the hot loop's
+/// instructions. (On CPUs without BMI1 tzcnt runs as bsf, which agrees for m != 0.)
+inline size_t lowest_bit(uint64_t m) noexcept {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  uint64_t index;
+  __asm__("tzcnt %1, %0" : "=r"(index) : "r"(m) : "cc");
+  return index;
+#else
+  return static_cast<size_t>(std::countr_zero(m));
+#endif
+}
+
 /// First CR or LF in [i, n), or n.
 size_t find_line_break(const char* b, size_t i, size_t n) noexcept {
   for (; i + 8 <= n; i += 8) {
@@ -144,93 +158,151 @@ size_t unescape(const char* in, size_t len, char quote, char* out) noexcept {
 
 namespace {
 
-/// The bytes that stop an unquoted field (delimiter, quote, CR, LF) as a 64-bit mask per 64
-/// bytes: bit k set when p[k] is one of them.
+/// The bytes that stop an unquoted field, as two 64-bit masks per 64 bytes: `delimiters`
+/// (bit k set when p[k] is the delimiter) and `specials` (the quote, CR or LF). Split because
+/// most stops are delimiters: the hot loop walks a run of delimiter bits without looking at
+/// the bytes, and a quoted field walks only the specials (its delimiters are text).
 struct stop_bytes {
 #if PREFLIGHT_CSV_MASK_SSE2
   __m128i delimiter, quote, cr, lf;
   stop_bytes(char d, char q) noexcept
       : delimiter(_mm_set1_epi8(d)), quote(_mm_set1_epi8(q)), cr(_mm_set1_epi8('\r')), lf(_mm_set1_epi8('\n')) {}
-  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
-    uint64_t m = 0;
+  void masks64(const char* p, uint64_t& delimiters, uint64_t& specials) const noexcept {
+    uint64_t d = 0;
+    uint64_t s = 0;
     for (int k = 0; k < 4; ++k) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, delimiter), _mm_cmpeq_epi8(x, quote)),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
-      m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
+      const __m128i special =
+          _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+      d |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, delimiter)))) << (16 * k);
+      s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(special))) << (16 * k);
     }
-    return m;
+    delimiters = d;
+    specials = s;
   }
 #elif PREFLIGHT_CSV_MASK_WASM
   v128_t delimiter, quote, cr, lf;
   stop_bytes(char d, char q) noexcept
       : delimiter(wasm_i8x16_splat(d)), quote(wasm_i8x16_splat(q)), cr(wasm_i8x16_splat('\r')),
         lf(wasm_i8x16_splat('\n')) {}
-  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
-    uint64_t m = 0;
+  void masks64(const char* p, uint64_t& delimiters, uint64_t& specials) const noexcept {
+    // Two 32-bit halves: wasm32 has no cheap 64-bit shifts of the bitmasks into one word.
+    uint32_t d[2] = {0, 0};
+    uint32_t s[2] = {0, 0};
     for (int k = 0; k < 4; ++k) {
       const v128_t x = wasm_v128_load(p + 16 * k);
-      const v128_t hit = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(x, delimiter), wasm_i8x16_eq(x, quote)),
-                                      wasm_v128_or(wasm_i8x16_eq(x, cr), wasm_i8x16_eq(x, lf)));
-      m |= static_cast<uint64_t>(wasm_i8x16_bitmask(hit)) << (16 * k);
+      const v128_t special =
+          wasm_v128_or(wasm_i8x16_eq(x, quote), wasm_v128_or(wasm_i8x16_eq(x, cr), wasm_i8x16_eq(x, lf)));
+      d[k >> 1] |= static_cast<uint32_t>(wasm_i8x16_bitmask(wasm_i8x16_eq(x, delimiter))) << (16 * (k & 1));
+      s[k >> 1] |= static_cast<uint32_t>(wasm_i8x16_bitmask(special)) << (16 * (k & 1));
     }
-    return m;
+    delimiters = d[0] | uint64_t{d[1]} << 32;
+    specials = s[0] | uint64_t{s[1]} << 32;
   }
 #else
   uint64_t delimiter, quote;
   stop_bytes(char d, char q) noexcept : delimiter(broadcast(d)), quote(broadcast(q)) {}
-  [[nodiscard]] uint64_t mask64(const char* p) const noexcept {
-    uint64_t m = 0;
+  void masks64(const char* p, uint64_t& delimiters, uint64_t& specials) const noexcept {
+    uint64_t d = 0;
+    uint64_t s = 0;
     for (int k = 0; k < 8; ++k) {
       const uint64_t w = load8(p + 8 * k);
-      const uint64_t flags = equal_bytes(w, delimiter) | equal_bytes(w, quote) | equal_bytes(w, broadcast('\r')) |
-                             equal_bytes(w, broadcast('\n'));
-      m |= pack_high_bits(flags) << (8 * k);
+      const uint64_t special =
+          equal_bytes(w, quote) | equal_bytes(w, broadcast('\r')) | equal_bytes(w, broadcast('\n'));
+      d |= pack_high_bits(equal_bytes(w, delimiter)) << (8 * k);
+      s |= pack_high_bits(special) << (8 * k);
     }
-    return m;
+    delimiters = d;
+    specials = s;
   }
 #endif
 };
 
 /// The baseline kernel (SSE2, SIMD128 or SWAR, whichever this build has).
-void stop_masks_baseline(const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept {
+void stop_masks_baseline(const char* p, size_t blocks, char delimiter, char quote, uint64_t* delimiters,
+                         uint64_t* specials) noexcept {
   const stop_bytes stops(delimiter, quote);
-  for (size_t k = 0; k < blocks; ++k) out[k] = stops.mask64(p + (k << 6));
+  for (size_t k = 0; k < blocks; ++k) stops.masks64(p + (k << 6), delimiters[k], specials[k]);
 }
 
 #if PREFLIGHT_CSV_MASK_AVX2
-// AVX2: 32 bytes a compare, so half the instructions of SSE2 for the same mask. Compiled for
+// AVX2: 32 bytes a compare, so half the instructions of SSE2 for the same masks. Compiled for
 // AVX2 whatever the build flags, and only called when the CPU has it (the tokenizer's
 // constructor asks csv_kernel_available() once).
 // A separate function rather than a lambda: a lambda would not inherit the target.
-__attribute__((target("avx2"))) inline uint32_t stop_bits_avx2(const char* p, __m256i delimiter, __m256i quote,
-                                                             __m256i cr, __m256i lf) noexcept {
+struct avx2_bits {
+  uint32_t delimiters, specials;
+};
+__attribute__((target("avx2"))) inline avx2_bits stop_bits_avx2(const char* p, __m256i delimiter, __m256i quote,
+                                                               __m256i cr, __m256i lf) noexcept {
   const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i hit = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, delimiter), _mm256_cmpeq_epi8(x, quote)),
-                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, cr), _mm256_cmpeq_epi8(x, lf)));
-  return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
+  const __m256i special =
+      _mm256_or_si256(_mm256_cmpeq_epi8(x, quote), _mm256_or_si256(_mm256_cmpeq_epi8(x, cr), _mm256_cmpeq_epi8(x, lf)));
+  return {static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, delimiter))),
+          static_cast<uint32_t>(_mm256_movemask_epi8(special))};
 }
 
 __attribute__((target("avx2"))) void stop_masks_avx2(const char* p, size_t blocks, char delimiter, char quote,
-                                                     uint64_t* out) noexcept {
+                                                     uint64_t* delimiters, uint64_t* specials) noexcept {
   const __m256i d = _mm256_set1_epi8(delimiter);
   const __m256i q = _mm256_set1_epi8(quote);
   const __m256i cr = _mm256_set1_epi8('\r');
   const __m256i lf = _mm256_set1_epi8('\n');
   for (size_t k = 0; k < blocks; ++k) {
     const char* block = p + (k << 6);
-    out[k] = stop_bits_avx2(block, d, q, cr, lf) | uint64_t{stop_bits_avx2(block + 32, d, q, cr, lf)} << 32;
+    const avx2_bits lo = stop_bits_avx2(block, d, q, cr, lf);
+    const avx2_bits hi = stop_bits_avx2(block + 32, d, q, cr, lf);
+    delimiters[k] = lo.delimiters | uint64_t{hi.delimiters} << 32;
+    specials[k] = lo.specials | uint64_t{hi.specials} << 32;
+  }
+}
+
+// The same masks with the specials found by one table lookup instead of three compares and
+// two ors: vpshufb maps each byte to table[its low 4 bits] (to 0 when its top bit is set),
+// and a byte is special when that entry is the byte itself. Usable when the quote is ASCII
+// and its low 4 bits differ from LF's (0xA) and CR's (0xD): see lookup_fits().
+constexpr bool lookup_fits(char quote) noexcept {
+  const auto q = static_cast<unsigned char>(quote);
+  return q < 0x80 && (q & 15) != ('\n' & 15) && (q & 15) != ('\r' & 15);
+}
+
+__attribute__((target("avx2"))) inline avx2_bits stop_bits_avx2_lookup(const char* p, __m256i delimiter,
+                                                                      __m256i table) noexcept {
+  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i special = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, x), x);
+  return {static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, delimiter))),
+          static_cast<uint32_t>(_mm256_movemask_epi8(special))};
+}
+
+__attribute__((target("avx2"))) void stop_masks_avx2_lookup(const char* p, size_t blocks, char delimiter, char quote,
+                                                            uint64_t* delimiters, uint64_t* specials) noexcept {
+  // 0xFF (never an ASCII byte) where no special byte has those low 4 bits.
+  alignas(16) char entries[16];
+  std::memset(entries, 0xFF, sizeof entries);
+  entries['\n' & 15] = '\n';
+  entries['\r' & 15] = '\r';
+  entries[quote & 15] = quote;
+  const __m128i lane = _mm_load_si128(reinterpret_cast<const __m128i*>(entries));
+  const __m256i table = _mm256_broadcastsi128_si256(lane);  // vpshufb looks up within each 16-byte lane
+  const __m256i d = _mm256_set1_epi8(delimiter);
+  for (size_t k = 0; k < blocks; ++k) {
+    const char* block = p + (k << 6);
+    const avx2_bits lo = stop_bits_avx2_lookup(block, d, table);
+    const avx2_bits hi = stop_bits_avx2_lookup(block + 32, d, table);
+    delimiters[k] = lo.delimiters | uint64_t{hi.delimiters} << 32;
+    specials[k] = lo.specials | uint64_t{hi.specials} << 32;
   }
 }
 #endif
 
-using stop_masks_fn = void (*)(const char*, size_t, char, char, uint64_t*) noexcept;
+using stop_masks_fn = void (*)(const char*, size_t, char, char, uint64_t*, uint64_t*) noexcept;
 
-stop_masks_fn kernel_fn(detail::csv_kernel k) noexcept {
+stop_masks_fn kernel_fn(detail::csv_kernel k, char quote) noexcept {
 #if PREFLIGHT_CSV_MASK_AVX2
-  if (k == detail::csv_kernel::avx2) return stop_masks_avx2;
+  if (k == detail::csv_kernel::avx2) return lookup_fits(quote) ? stop_masks_avx2_lookup : stop_masks_avx2;
 #else
   (void)k;
+  (void)quote;
 #endif
   return stop_masks_baseline;
 }
@@ -252,8 +324,10 @@ bool csv_kernel_available(csv_kernel k) noexcept {
 #endif
 }
 
-void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept {
-  kernel_fn(csv_kernel_available(k) ? k : csv_kernel::baseline)(p, blocks, delimiter, quote, out);
+void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* delimiters,
+                    uint64_t* specials) noexcept {
+  kernel_fn(csv_kernel_available(k) ? k : csv_kernel::baseline, quote)(p, blocks, delimiter, quote, delimiters,
+                                                                      specials);
 }
 
 void csv_force_kernel(csv_kernel k, bool force) noexcept {
@@ -264,20 +338,22 @@ void csv_force_kernel(csv_kernel k, bool force) noexcept {
 }  // namespace detail
 
 /// Masks the window that starts at `from`: a branch-free loop over 64-byte blocks.
-void tokenizer::fill_window(const char* b, size_t from, size_t n) noexcept {
+__attribute__((noinline)) void tokenizer::fill_window(const char* b, size_t from, size_t n) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
   const stop_masks_fn masks = stop_masks_;
   win_base_ = from;
   win_end_ = from + std::min(n - from, window_blocks * 64);
   const size_t full = (win_end_ - from) >> 6;
-  masks(b + from, full, delimiter, quote, win_masks_);
+  masks(b + from, full, delimiter, quote, win_delimiters_, win_specials_);
   const size_t tail = (win_end_ - from) & 63;
   if (tail != 0) {  // the last, short block is padded, the padding's bits cleared
     char padded[64] = {};
     std::memcpy(padded, b + from + (full << 6), tail);
-    masks(padded, 1, delimiter, quote, win_masks_ + full);
-    win_masks_[full] &= (uint64_t{1} << tail) - 1;
+    masks(padded, 1, delimiter, quote, win_delimiters_ + full, win_specials_ + full);
+    const uint64_t kept = (uint64_t{1} << tail) - 1;
+    win_delimiters_[full] &= kept;
+    win_specials_[full] &= kept;
   }
 }
 
@@ -287,11 +363,11 @@ inline size_t tokenizer::next_stop_in_window(size_t from) const noexcept {
   if (from - win_base_ >= win_end_ - win_base_) return npos;
   const size_t offset = from - win_base_;
   size_t k = offset >> 6;
-  uint64_t m = win_masks_[k] & (~uint64_t{0} << (offset & 63));
+  uint64_t m = (win_delimiters_[k] | win_specials_[k]) & (~uint64_t{0} << (offset & 63));
   const size_t blocks = (win_end_ - win_base_ + 63) >> 6;
   while (m == 0) {
     if (++k == blocks) return npos;
-    m = win_masks_[k];
+    m = win_delimiters_[k] | win_specials_[k];
   }
   return win_base_ + (k << 6) + static_cast<size_t>(std::countr_zero(m));
 }
@@ -318,9 +394,10 @@ tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_
   // forces one.
   using detail::csv_kernel;
   const csv_kernel k = kernel_forced ? forced_kernel : csv_kernel::avx2;
-  stop_masks_ = kernel_fn(detail::csv_kernel_available(k) ? k : csv_kernel::baseline);
+  stop_masks_ = kernel_fn(detail::csv_kernel_available(k) ? k : csv_kernel::baseline, d.quote);
   // Enough fields that the hot loop rarely stops for room (it grows when a row needs more).
   fields_.resize(std::min<size_t>(limits_.max_columns, 1024));
+  size_rows();
 }
 
 void tokenizer::push(std::string_view text) {
@@ -395,7 +472,8 @@ bool tokenizer::next(csv_row& out) {
       begin_row(i);
       state_ = state::field_start;
       size_t at = i;
-      if (scan_simple_fields(b, at, n)) {
+      // simple_cap() for a row's first field, with its limits folded into row_span_.
+      if (scan_simple_fields(b, at, n, std::min(n, i + row_span_))) {
         emit(out);
         return true;
       }
@@ -500,7 +578,7 @@ row_start:
 field_start:
   state_ = state::field_start;
   if (!skipping_ && i != handed_over_) {  // the common case, in a tight loop
-    if (scan_simple_fields(b, i, n)) return scan_result::row_ready;
+    if (scan_simple_fields(b, i, n, simple_cap(i, n))) return scan_result::row_ready;
   }
   field_start_ = i;
   kind_ = field_kind::plain;
@@ -600,133 +678,174 @@ row_end:
   return scan_result::row_ready;
 }
 
-/// next_stop() for the hot loop, which then walks the block's remaining bits itself: also
-/// returns the stop's block and the stop bits after it (p == n: none, rest 0). Returned by
-/// value, so the hot loop keeps its cursor in registers. Out of line: it runs about once
-/// per 64 bytes, and the loop stays small.
-__attribute__((noinline)) tokenizer::stop_cursor tokenizer::next_stop_block(const char* b, size_t from,
-                                                                            size_t n) noexcept {
-  const size_t p = next_stop(b, from, n);
-  if (p == n) return {p, 0, 0};
-  const size_t offset = p - win_base_;
-  return {p, p - (offset & 63), win_masks_[offset >> 6] & (~uint64_t{1} << (offset & 63))};
+// One bound for the hot loop from a field starting at i, that stands for every limit: the
+// field and row limits, the buffer end, and the room for fields (each field takes at least
+// one byte, so a stop before i + room never records one too many). Stopping early only
+// hands the field to scan(), which then decides exactly.
+inline size_t tokenizer::simple_cap(size_t i, size_t n) const noexcept {
+  const size_t room = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
+  return std::min({row_limit_, n, i + limits_.max_field_bytes + 1, i + room});
 }
 
-// The hot loop: from the start of a field, records well-formed fields, plain or quoted, up
-// to the line break that ends the row. At anything else (a stray quote, text after a
+// The hot loop (inlined into next() and scan(): its entry is a good part of a row's cost):
+// from the start of a field, records well-formed fields, plain or quoted, up to the line
+// break that ends the row. At anything else (a stray quote, text after a
 // closing quote, a field or row near a limit, many fields, the buffer end) it hands the
 // field it is at over to scan(), from its first byte: `i` is then that field's start.
 // Returns true when it finished the row.
-bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n) noexcept {
+//
+// `cap` (see simple_cap()) stands for every limit. Stop bits at or past it are cleared as
+// blocks are loaded, so the loop never checks it per field.
+//
+// It walks the window's split masks a 64-byte block at a time: the delimiter bits before
+// the block's first special byte (quote, CR, LF) end plain fields, so a plain field costs a
+// bit scan and a store, without reading its byte or checking a limit. Only specials are
+// looked at one by one; inside a quoted field only specials are visited at all.
+__attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const char* b, size_t& i, size_t n,
+                                                                         size_t cap) noexcept {
   const char delimiter = dialect_.delimiter.value;
   const char quote = dialect_.quote;
   std::string_view* const first = fields_.data();
   std::string_view* out = first + nfields_;
-  size_t start = i;
-  // One compare per field stands for every limit: the field and row limits, the buffer
-  // end, and the room for fields (each field takes at least one byte, so a stop before
-  // start + room never records one too many). Stopping early only hands the field to
-  // scan(), which then decides exactly.
-  const size_t room = field_room_ > nfields_ ? field_room_ - nfields_ : 0;
-  const size_t cap = std::min({row_limit_, n, start + limits_.max_field_bytes + 1, start + room});
-  // The stop bytes are visited in order: p is the current one. `rest` holds the stop bits
-  // after p in p's 64-byte block, which begins at `block`. All of the cursor, and the
-  // window bounds, live in locals: the field stores (string_views hold a size_t) would
-  // otherwise make the compiler reload members after every field.
-  const uint64_t* const masks = win_masks_;
+  const char* field = b + i;  // the first byte of the field being scanned
+  // The cursor: block k of the window, whose first byte is `at`; `delims` and `specials`
+  // are its stop bits not visited yet, below cap. Locals, as are the window bounds: the
+  // field stores would otherwise make the compiler reload members.
   size_t win_base = win_base_;
   size_t win_end = win_end_;
-  size_t p = 0;
-  size_t block = 0;
-  uint64_t rest = 0;
-  const auto slow_step = [&](size_t from) __attribute__((always_inline)) {
-    const stop_cursor s = next_stop_block(b, from, n);
-    p = s.p;
-    block = s.block;
-    rest = s.rest;
-    win_base = win_base_;
-    win_end = win_end_;
+  const char* plain_end = b + std::min(cap, win_end);  // blocks that end by here need no clipping
+  const char* at = b;
+  size_t k = 0;
+  uint64_t delims = 0;
+  uint64_t specials = 0;
+  // Puts the cursor at position `from` (masking a new window if needed); false at cap.
+  const auto seek = [&](size_t from) __attribute__((always_inline)) {
+    if (from >= cap) return false;
+    if (from - win_base >= win_end - win_base) [[unlikely]] {
+      fill_window(b, from, n);
+      win_base = win_base_;
+      win_end = win_end_;
+      plain_end = b + std::min(cap, win_end);
+    }
+    const size_t offset = from - win_base;
+    const size_t block = from - (offset & 63);
+    const uint64_t from_on = ~uint64_t{0} << (offset & 63);
+    k = offset >> 6;
+    at = b + block;
+    delims = win_delimiters_[k] & from_on;
+    specials = win_specials_[k] & from_on;
+    if (cap - block < 64) {
+      const uint64_t below_cap = (uint64_t{1} << (cap - block)) - 1;
+      delims &= below_cap;
+      specials &= below_cap;
+    }
+    return true;
   };
-  // The row's first stop is usually in the window already (the previous row ended there).
-  {
-    const size_t offset = start - win_base;
-    const uint64_t m = offset < win_end - win_base ? masks[offset >> 6] & (~uint64_t{0} << (offset & 63)) : 0;
-    if (m != 0) {
-      block = start - (offset & 63);
-      p = block + static_cast<size_t>(std::countr_zero(m));
-      rest = m & (m - 1);
-    } else {
-      slow_step(start);
+  // Moves the cursor to the next block; false at cap. Only the last blocks before cap or
+  // the window's end take the longer way (clip, or mask the next window).
+  const auto next_block = [&]() __attribute__((always_inline)) {
+    if (plain_end - at >= 128) [[likely]] {
+      at += 64;
+      ++k;
+      delims = win_delimiters_[k];
+      specials = win_specials_[k];
+      return true;
     }
-  }
-  const auto next_one = [&]() __attribute__((always_inline)) {
-    if (rest != 0) [[likely]] {  // the next stop in this block
-      p = block + static_cast<size_t>(std::countr_zero(rest));
-      rest &= rest - 1;
-      return;
-    }
-    const size_t next_block = block + 64;  // the first stop of the next block, if it has one
-    if (next_block < win_end) {
-      const uint64_t m = masks[(next_block - win_base) >> 6];
-      if (m != 0) {
-        block = next_block;
-        p = next_block + static_cast<size_t>(std::countr_zero(m));
-        rest = m & (m - 1);
-        return;
-      }
-    }
-    slow_step(p + 1);
+    return seek(static_cast<size_t>(at - b) + 64);
   };
-  while (p < cap) {
-    char c = b[p];  // the stop byte that ends the field, unless it is a quote
-    if (c == quote) [[unlikely]] {
-      if (p != start) break;  // a stray quote inside the field
-      // Quoted: walk the stop bytes after the opening quote. Delimiters are text, line
-      // breaks are text too (counted, committed only if the field is taken), "" is a quote;
-      // the closing quote must be followed by a delimiter or a line break.
+  // The next special byte at or after the cursor (false at cap), its bit then cleared.
+  const auto next_special = [&](const char*& found) __attribute__((always_inline)) {
+    while (specials == 0) {
+      if (!next_block()) return false;
+    }
+    found = at + lowest_bit(specials);
+    specials &= specials - 1;
+    return true;
+  };
+  const auto record = [&](const char* end) __attribute__((always_inline)) {
+    *out++ = std::string_view(field, static_cast<size_t>(end - field));
+  };
+  // Each delimiter bit in `ends` (this block) ends a plain field.
+  const auto record_plain = [&](uint64_t ends) __attribute__((always_inline)) {
+    while (ends != 0) {
+      const char* const end = at + lowest_bit(ends);
+      record(end);
+      field = end + 1;
+      ends &= ends - 1;
+    }
+  };
+
+  if (!seek(i)) goto hand_over;
+  for (;;) {
+    if (specials == 0) {  // the common block: every stop in it is a delimiter
+      record_plain(delims);
+      if (!next_block()) goto hand_over;
+      continue;
+    }
+    {
+      // The delimiters before the block's first special end plain fields. A delimiter that
+      // is also a special byte (a rare dialect) is left to the special's checks, which test
+      // the quote first as scan() does.
+      const uint64_t through_special = specials ^ (specials - 1);  // bits up to the first special
+      record_plain(delims & through_special & ~specials);
+      delims &= ~through_special;
+    }
+    const char* const stop = at + lowest_bit(specials);
+    specials &= specials - 1;
+    if (*stop == quote) {
+      if (stop != field) goto hand_over;  // a stray quote inside the field
+      // Quoted: walk the specials after the opening quote (delimiters are text). Line breaks
+      // are text too (counted, committed only if the field is taken), "" is a quote; the
+      // closing quote must be followed by a delimiter or a line break.
       uint64_t breaks = 0;
       bool escaped = false;
+      const char* q = stop;
       for (;;) {
-        next_one();
-        if (p >= cap) break;
-        c = b[p];
-        if (c == quote) {
-          if (b[p + 1] != quote) break;  // the closing quote (b[n] is readable: a NUL)
+        if (!next_special(q)) goto hand_over;
+        if (*q == quote) {
+          if (q[1] != quote) break;  // the closing quote (b[n] is readable: a NUL)
           escaped = true;
-          next_one();  // past the second quote of ""
-        } else if (c != delimiter && (c == '\r' || b[p - 1] != '\r')) {
+          const char* second = nullptr;
+          if (!next_special(second)) goto hand_over;  // past the second quote of ""
+        } else if (*q != delimiter && (*q == '\r' || q[-1] != '\r')) {
           ++breaks;  // CRLF is one line break
         }
       }
-      const size_t q = p;
-      if (q + 1 >= cap || b[q] != quote) break;
-      c = b[q + 1];
-      if (c != delimiter && c != '\n' && c != '\r') break;
+      const size_t after_at = static_cast<size_t>(q - b) + 1;
+      if (after_at >= cap) goto hand_over;
+      const char after = b[after_at];
+      if (after != delimiter && after != '\n' && after != '\r') goto hand_over;
       if (escaped) {  // unescaped when the row is handed out
         complex_.push_back(static_cast<uint32_t>(out - first));
-        complex_bytes_ += q + 1 - start;
-        *out++ = std::string_view(b + start, q + 1 - start);
+        complex_bytes_ += static_cast<size_t>(q + 1 - field);
+        record(q + 1);
       } else {
-        *out++ = std::string_view(b + start + 1, q - start - 1);
+        ++field;
+        record(q);
       }
       line_ += breaks;
-      next_one();  // to q + 1
-    } else {
-      *out++ = std::string_view(b + start, p - start);
+      if (after != delimiter) return end_simple_row(static_cast<size_t>(out - first), after_at);
+      field = b + after_at + 1;
+      if (!seek(after_at + 1)) goto hand_over;
+      continue;
     }
-    if (c != delimiter) [[unlikely]] {  // a line break: the row ends here
-      nfields_ = static_cast<size_t>(out - first);
-      finish_row(p, line_);
-      end_line_break(p);
-      return true;
-    }
-    start = p + 1;
-    next_one();
+    record(stop);
+    if (*stop != delimiter) return end_simple_row(static_cast<size_t>(out - first), static_cast<size_t>(stop - b));
+    field = stop + 1;  // a delimiter that is also CR or LF
   }
+hand_over:
   nfields_ = static_cast<size_t>(out - first);
-  handed_over_ = start;
-  i = start;
+  i = static_cast<size_t>(field - b);
+  handed_over_ = i;
   return false;
+}
+
+// The fast path's row ends at the line break at buf_[at], after `fields` fields.
+inline bool tokenizer::end_simple_row(size_t fields, size_t at) {
+  nfields_ = fields;
+  finish_row(at, line_);
+  end_line_break(at);
+  return true;
 }
 
 bool tokenizer::finish_input() {
@@ -761,7 +880,7 @@ inline void tokenizer::begin_row(size_t i) {
   row_line_ = line_;
   row_limit_ = i + limits_.max_row_bytes + 1;
   nfields_ = 0;
-  field_room_ = std::min<size_t>(limits_.max_columns - 1, fields_.size());
+  field_room_ = row_room_;
   complex_.clear();
   complex_bytes_ = 0;
   problem_ = row_problem::none;
@@ -848,13 +967,22 @@ void tokenizer::add_field_slow(size_t i, bool at_delimiter) {
   if (nfields_ == fields_.size()) grow_fields();
   field_room_ = npos;  // let the fast path record it
   add_field(i, at_delimiter);
-  field_room_ = std::min<size_t>(limits_.max_columns - 1, fields_.size());
+  field_room_ = row_room_;
   // A delimiter after the max_columns-th field means at least one field too many.
   if (at_delimiter && nfields_ >= limits_.max_columns)
     hold_row(row_problem::too_many_columns, limits_.max_columns, npos, npos);
 }
 
-void tokenizer::grow_fields() { fields_.resize(fields_.size() * 2); }
+void tokenizer::grow_fields() {
+  fields_.resize(fields_.size() * 2);
+  size_rows();
+}
+
+// What limits a row's fields, computed once per size of fields_ rather than once a row.
+void tokenizer::size_rows() noexcept {
+  row_room_ = std::min<size_t>(limits_.max_columns - 1, fields_.size());
+  row_span_ = std::min<size_t>({size_t{limits_.max_row_bytes} + 1, size_t{limits_.max_field_bytes} + 1, row_room_});
+}
 
 // Position p is at or past field_limit_: find which limit was crossed first (the field's,
 // or the row's; a tie goes to the field) and act on it. quote_open: the field is a quoted

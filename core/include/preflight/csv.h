@@ -88,9 +88,11 @@ namespace detail {
 enum class csv_kernel : uint8_t { baseline, avx2 };
 /// Whether this build and CPU can run kernel k.
 bool csv_kernel_available(csv_kernel k) noexcept;
-/// Bit j of out[k] is set when p[64 k + j] is the delimiter, the quote, CR or LF, for
-/// `blocks` blocks of 64 bytes (kernel k, or baseline when k is not available).
-void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept;
+/// For `blocks` blocks of 64 bytes (kernel k, or baseline when k is not available): bit j of
+/// delimiters[k] is set when p[64 k + j] is the delimiter, bit j of specials[k] when it is the
+/// quote, CR or LF (a byte can be in both when the delimiter is one of those).
+void csv_stop_masks(csv_kernel k, const char* p, size_t blocks, char delimiter, char quote, uint64_t* delimiters,
+                    uint64_t* specials) noexcept;
 /// Test hook, not thread-safe: tokenizers constructed while `force` is set use kernel k
 /// (when available) instead of the best one.
 void csv_force_kernel(csv_kernel k, bool force) noexcept;
@@ -137,14 +139,10 @@ class tokenizer {
   enum class scan_result : uint8_t { need_input, row_ready };
 
   scan_result scan();
-  bool scan_simple_fields(const char* b, size_t& i, size_t n) noexcept;
+  bool scan_simple_fields(const char* b, size_t& i, size_t n, size_t cap) noexcept;
+  [[nodiscard]] size_t simple_cap(size_t i, size_t n) const noexcept;
+  bool end_simple_row(size_t fields, size_t at);
   size_t next_stop(const char* b, size_t from, size_t n) noexcept;
-  struct stop_cursor {  // a stop byte p, its 64-byte block, the stop bits after p in it
-    size_t p;
-    size_t block;
-    uint64_t rest;
-  };
-  stop_cursor next_stop_block(const char* b, size_t from, size_t n) noexcept;
   size_t next_stop_in_window(size_t from) const noexcept;
   void fill_window(const char* b, size_t from, size_t n) noexcept;
   bool finish_input();
@@ -155,6 +153,7 @@ class tokenizer {
   void add_field(size_t i, bool at_delimiter);
   void add_field_slow(size_t i, bool at_delimiter);
   void grow_fields();
+  void size_rows() noexcept;
   void on_limit(size_t p, bool quote_open);
   void hold_row(row_problem p, uint32_t column, size_t cut_begin, size_t cut_end);
   void cut_unterminated(size_t p);
@@ -193,6 +192,8 @@ class tokenizer {
   std::vector<std::string_view> fields_;
   size_t nfields_ = 0;
   size_t field_room_ = 0;      // the fast path records fields while nfields_ < field_room_
+  size_t row_room_ = 0;        // field_room_ at a row's start: min(max_columns - 1, fields_ size)
+  size_t row_span_ = 0;        // a row's first field is handed over before i + row_span_
   std::vector<uint32_t> complex_;  // which fields are unescaped when the row is handed out
   size_t complex_bytes_ = 0;   // their raw bytes
   std::vector<size_t> moving_;  // push(): the row's field offsets while buf_ moves
@@ -212,14 +213,17 @@ class tokenizer {
   size_t quote_eol_ = 0;       // first line break after that quote (npos: none yet)
 
   // The stop-byte masks of a window of up to 4 KiB of buf_, [win_base_, win_end_): bit j of
-  // win_masks_[k] is set when buf_[win_base_ + 64 k + j] is a delimiter, quote, CR or LF.
-  // A pure function of the bytes, so it stays valid until push() changes buf_.
+  // win_delimiters_[k] is set when buf_[win_base_ + 64 k + j] is the delimiter, of
+  // win_specials_[k] when it is the quote, CR or LF. A pure function of the bytes, so it
+  // stays valid until push() changes buf_.
   static constexpr size_t window_blocks = 64;
   // The kernel that computes them (SSE2/SIMD128/SWAR, or AVX2 picked at run time).
-  void (*stop_masks_)(const char* p, size_t blocks, char delimiter, char quote, uint64_t* out) noexcept = nullptr;
+  void (*stop_masks_)(const char* p, size_t blocks, char delimiter, char quote, uint64_t* delimiters,
+                      uint64_t* specials) noexcept = nullptr;
   size_t win_base_ = 0;
   size_t win_end_ = 0;
-  uint64_t win_masks_[window_blocks] = {};
+  uint64_t win_delimiters_[window_blocks] = {};
+  uint64_t win_specials_[window_blocks] = {};
 };
 
 }  // namespace preflight
