@@ -817,9 +817,18 @@ struct compiled_tables {
 struct row_view {
   std::span<const std::string_view> values;
   std::span<const uint8_t> present;
+  // A row of a row_block: field f's value is cells[column_of_field[f]] when that is >= 0
+  // (a mapped field), else values[f] (a constant or nothing). Unset for check_row, whose
+  // caller passed the values in schema order.
+  std::span<const std::string_view> cells;
+  std::span<const int> column_of_field;
 
   [[nodiscard]] bool is_present(size_t f) const noexcept { return f < present.size() && present[f] != 0; }
   [[nodiscard]] std::string_view value(size_t f) const noexcept {
+    if (f < column_of_field.size() && column_of_field[f] >= 0) {
+      const auto column = static_cast<size_t>(column_of_field[f]);
+      return column < cells.size() ? cells[column] : std::string_view{};
+    }
     return f < values.size() ? values[f] : std::string_view{};
   }
   /// Laravel's validateRequired on field f: present, not null, not whitespace-only.
@@ -1924,7 +1933,7 @@ template <class Visit>
 bool rule_set::check_row(std::span<const std::string_view> values, std::span<const uint8_t> present,
                          std::vector<violation>& out) const {
   const impl& m = *impl_;
-  const row_view row{values, present};
+  const row_view row{values, present, {}, {}};
   const size_t violations_before = out.size();
   cell c{{}, true, false, -1, -1, 0, date_value{}};
   for_each_visited(m, present, [&](size_t f, bool is_present) {
@@ -1967,10 +1976,11 @@ void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects)
   });
 }
 
-bool rule_set::check_fields(std::span<const std::string_view> values, std::span<const uint8_t> present,
-                            std::span<const uint64_t> row_suspects, std::vector<violation>& out) const {
+bool rule_set::check_fields(const row_block& block, size_t r, std::span<const uint64_t> row_suspects,
+                            std::vector<violation>& out) const {
   const impl& m = *impl_;
-  const row_view row{values, present};
+  row_view row{block.fixed_values, block.present, {}, block.column_of_field};
+  row.cells = block.cells.subspan(std::min(block.cells.size(), r * block.row_stride), block.row_stride);
   const size_t violations_before = out.size();
   for (size_t w = 0; w < row_suspects.size(); ++w) {
     for (uint64_t bits = row_suspects[w]; bits != 0; bits &= bits - 1) {

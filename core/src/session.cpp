@@ -653,7 +653,7 @@ void session::impl::flush_block() {
 
   // check_duplicate_keys says the key field is mapped to a column.
   const size_t key_column = check_duplicate_keys ? static_cast<size_t>(map.column_of_field[static_cast<size_t>(key_field)]) : 0;
-  // Only these read the mapped values of a row that check_block passed.
+  // Only these read a row's values in schema order (check_fields reads the block).
   const bool clean_rows_need_values = batches.has_value() || opt.mode == import_mode::update;
   for (size_t r = 0; r < rows; ++r) {
     const std::span<const std::string_view> fields(block_cells.data() + r * columns, columns);
@@ -662,8 +662,8 @@ void session::impl::flush_block() {
     block_meta.line = block_rows[r].line;  // what settling reads, with original_offset
     block_meta.original_offset = block_rows[r].original_offset;
     begin_row_checks();
-    if (suspect || clean_rows_need_values) map_values(fields);
-    if (suspect) rules.check_fields(values, present, row_suspects, violations);
+    if (suspect) rules.check_fields(block, r, row_suspects, violations);
+    if (clean_rows_need_values) map_values(fields);
     if (check_duplicate_keys) check_key(block_meta, fields[key_column]);
     settle_row(block_meta, fields);
   }

@@ -818,7 +818,7 @@ TEST_CASE("rules.check_block_agrees_with_check_row", "[rules]") {
       const bool passes = rs.check_row(values, present, expected);
       const std::span<const uint64_t> row_suspects(suspects.data() + r * words, words);
       const bool suspect = std::any_of(row_suspects.begin(), row_suspects.end(), [](uint64_t w) { return w != 0; });
-      if (suspect) CHECK(rs.check_fields(values, present, row_suspects, got) == passes);
+      if (suspect) CHECK(rs.check_fields(block, r, row_suspects, got) == passes);
       INFO("row " << r << " with constant " << constant);
       CHECK((suspect || passes));  // a row with no suspect field has no violation
       REQUIRE(got.size() == expected.size());

@@ -99,11 +99,11 @@ class rule_set {
   void check_block(const row_block& block, std::span<uint64_t> suspects) const;
   /// Words per row in check_block's `suspects`.
   [[nodiscard]] size_t suspect_words() const noexcept;
-  /// check_row's exact path for the fields check_block marked in `row_suspects` (one
-  /// row's words), in field order: appends their violations to `out` and returns true
-  /// when there are none. `values` and `present` as for check_row.
-  bool check_fields(std::span<const std::string_view> values, std::span<const uint8_t> present,
-                    std::span<const uint64_t> row_suspects, std::vector<violation>& out) const;
+  /// check_row's exact path for the fields check_block marked in `row_suspects` (row r's
+  /// words), in field order: appends their violations to `out` and returns true when
+  /// there are none. Reads the row where it is in the block (no copy into schema order).
+  bool check_fields(const row_block& block, size_t r, std::span<const uint64_t> row_suspects,
+                    std::vector<violation>& out) const;
 
   /// Laravel's message for a violation, in the configured wording, e.g.
   /// "The send welcome email field is required." Rendered once per (rule, detail) and
