@@ -180,21 +180,10 @@ struct dependent_value {
   double number = 0;
 };
 
-// ASCII case folding eight bytes at a time (SWAR): sets bit 0x20 on each byte in 'A'..'Z'.
-// Bytes with the high bit set (UTF-8) are left alone.
-constexpr uint64_t fold8(uint64_t w) noexcept {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const uint64_t x = w & ~highs;
-  const uint64_t at_least_a = x + ones * (0x80 - 'A');  // high bit: byte >= 'A'
-  const uint64_t above_z = x + ones * (0x7F - 'Z');     // high bit: byte > 'Z'
-  const uint64_t upper = at_least_a & ~above_z & ~w & highs;
-  return w | (upper >> 2);
-}
-
 // n (0..8) bytes as a zero-padded little-endian word, with fixed-size loads only (a
 // variable-length memcpy becomes a library call). Two overlapping loads agree on the
-// bytes they share, so OR-ing them is exact. fold8 and the shifts think in little-endian
-// byte order, which both targets (x86-64, WebAssembly) have.
+// bytes they share, so OR-ing them is exact. The shifts (and the byte masks below) think
+// in little-endian byte order, which both targets (x86-64, WebAssembly) have.
 static_assert(std::endian::native == std::endian::little, "rules.cpp assumes a little-endian host");
 [[gnu::always_inline]] inline uint64_t load_partial(const char* p, size_t n) noexcept {
   const auto byte = [&](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(p[k])); };
@@ -244,13 +233,14 @@ constexpr std::array<word_pair, 17> window_masks = [] {
 // whole number of 64 KiB pages), so the read cannot fault. The bytes past the value are
 // masked off and never decide anything. AddressSanitizer would still report them (they may
 // lie in a redzone), and UBSan's object-size check may know the value's object is shorter:
-// neither applies to this one function. A may_alias, byte-aligned type makes the reads
-// plain loads even in an unoptimised build (a memcpy call there would be intercepted).
-using unaligned_word = uint64_t __attribute__((aligned(1), may_alias));
+// neither applies to this one function. __builtin_memcpy of a constant size is a plain
+// load even in the sanitizer build (a call to memcpy would be intercepted and checked).
 __attribute__((no_sanitize("address", "object-size"))) inline word_pair load_window_within_page(
     const char* p) noexcept {
-  const auto* words = reinterpret_cast<const unaligned_word*>(p);
-  return word_pair{words[0], words[1]};
+  word_pair w;
+  __builtin_memcpy(&w.lo, p, 8);
+  __builtin_memcpy(&w.hi, p + 8, 8);
+  return w;
 }
 
 /// The first min(n, 16) bytes at p (n <= 16), zero-padded. Usually one over-reading window
@@ -266,17 +256,16 @@ __attribute__((no_sanitize("address", "object-size"))) inline word_pair load_win
   return load_head_exact(p, n);
 }
 
-/// A small set of strings looked up without allocating: a hash table keyed by the length
-/// and the first eight bytes. A lookup loads the value's first sixteen bytes once
-/// (load_head), hashes the first word and compares both words and the length with one
-/// slot's in a single test: a slot keeps its item's first sixteen bytes (the lists' items
+/// A small set of strings looked up without allocating: a hash table keyed by the first
+/// sixteen bytes. A lookup loads the value's first sixteen bytes once (load_head), hashes
+/// them and compares them and the length with one slot's in a single test: a slot keeps its item's first sixteen bytes (the lists' items
 /// nearly all fit), and the rest of a longer item as whole words (equal_past_16).
 ///
 /// Case-insensitive tables keep their items folded to lower case and, with each word of an
 /// item, the 0x20 bit in each byte where it has a letter: OR-ing that into the value's word
 /// accepts either case of exactly those letters, so the value itself is never folded. Their
-/// hash reads the first word with 0x20 set in every byte, which maps the two cases of a
-/// letter together.
+/// hash sees 0x20 set in every byte, which maps the two cases of a letter together
+/// (hash_word).
 ///
 /// build() looks for a multiplier that gives every item a slot of its own (the lists are
 /// short and fixed), so a lookup reads one slot; when none is found it falls back to linear
@@ -302,6 +291,7 @@ class string_table {
   /// `items` in order; find() returns the index of the first equal item.
   void build(const std::vector<std::string>& items, bool fold_case) {
     fold_ = fold_case;
+    blank_start_ = false;
     hash_fold_ = fold_case ? 0x2020202020202020ull : 0;
     // Distinct keys only, each with its item's first index.
     std::vector<std::pair<std::string, int32_t>> distinct;
@@ -310,6 +300,7 @@ class string_table {
       const std::string key = key_of(items[k]);
       const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& d) { return d.first == key; });
       if (!seen) distinct.emplace_back(key, static_cast<int32_t>(k));
+      blank_start_ = blank_start_ || (!key.empty() && static_cast<unsigned char>(key.front()) <= ' ');
     }
     size_t capacity = 4;
     while (capacity < distinct.size() * 2) capacity *= 2;
@@ -321,7 +312,7 @@ class string_table {
         std::vector<bool> used(cap, false);
         bool clash = false;
         for (const auto& d : distinct) {
-          const size_t at = hash(hash_word(d.first), d.first.size(), multiplier) & (cap - 1);
+          const size_t at = hash(hash_word(d.first), multiplier) & (cap - 1);
           if (used[at]) {
             clash = true;
             break;
@@ -342,14 +333,14 @@ class string_table {
       slot entry;
       entry.head = load_head_exact(key.data(), key.size());
       entry.either_case = letters_of(entry.head);
-      entry.length = static_cast<uint32_t>(key.size());
+      entry.length = key.size();
       entry.index = index;
       entry.tail_offset = static_cast<uint32_t>(tails_.size());
       if (key.size() > 16) {
         for (size_t i = 16; i + 8 < key.size(); i += 8) add_tail_word(word_at(key, i));
         add_tail_word(word_at(key, key.size() - 8));
       }
-      size_t at = hash(hash_word(key), key.size(), multiplier_) & mask_;
+      size_t at = hash(hash_word(key), multiplier_) & mask_;
       while (slots_[at].index >= 0) at = (at + 1) & mask_;
       slots_[at] = entry;
     }
@@ -361,15 +352,31 @@ class string_table {
   class lookup {
    public:
     [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept {
-      const size_t n = v.size();
-      const word_pair head = load_head(v.data(), n < 16 ? n : 16);
-      const size_t at = hash(head.lo | hash_fold_, n, multiplier_) & mask_;
+      const word_pair head = head_of(v);
+      const size_t at = home_of(head);
       if (holds(slots_[at], v, head)) return slots_[at].index;
       // The rest is out of line, so that the usual lookup keeps its values in registers.
       return perfect_ ? -1 : probe_after(at, v, head);
     }
+    /// Whether some item starts with a byte up to ' ' (PHP trim() whitespace, a control
+    /// byte): otherwise no value starting with one is found.
+    [[nodiscard]] bool has_blank_start() const noexcept { return blank_start_; }
+    /// find(v) >= 0, without reading the index.
+    [[nodiscard, gnu::always_inline]] bool contains(std::string_view v) const noexcept {
+      const word_pair head = head_of(v);
+      const size_t at = home_of(head);
+      return holds(slots_[at], v, head) || (!perfect_ && probe_after(at, v, head) >= 0);
+    }
 
    private:
+    [[nodiscard, gnu::always_inline]] static word_pair head_of(std::string_view v) noexcept {
+      return load_head(v.data(), v.size() < 16 ? v.size() : 16);
+    }
+    /// The slot where v's key would be, with a perfect multiplier (else where probing starts).
+    [[nodiscard, gnu::always_inline]] size_t home_of(word_pair head) const noexcept {
+      return hash(hash_word(head, hash_fold_), multiplier_) & mask_;
+    }
+
     /// Whether slot s holds v, whose first sixteen bytes are `head`. A slot of another
     /// length differs, and so does an empty one (no value is that long).
     [[nodiscard, gnu::always_inline]] bool holds(const slot& s, std::string_view v, word_pair head) const noexcept {
@@ -394,6 +401,7 @@ class string_table {
     uint64_t multiplier_ = 0;
     uint64_t hash_fold_ = 0;
     bool perfect_ = false;
+    bool blank_start_ = false;
   };
 
   [[nodiscard]] lookup view() const noexcept {
@@ -404,15 +412,15 @@ class string_table {
     l.multiplier_ = multiplier_;
     l.hash_fold_ = hash_fold_;
     l.perfect_ = perfect_;
+    l.blank_start_ = blank_start_;
     return l;
   }
 
   [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept { return view().find(v); }
 
  private:
-
-  /// The item as lookups compare it: ASCII letters folded when case-insensitive (as fold8
-  /// does: bytes from 0x80 unchanged).
+  /// The item as lookups compare it: ASCII letters folded to lower case when
+  /// case-insensitive (bytes from 0x80 unchanged: UTF-8 is not folded).
   [[nodiscard]] std::string key_of(std::string_view item) const {
     std::string key(item);
     if (fold_) {
@@ -436,10 +444,8 @@ class string_table {
   }
   void add_tail_word(uint64_t key_word) { tails_.push_back(tail_word{key_word, letters_of(key_word)}); }
 
-  /// What the hash reads of a key: its first word, with 0x20 set in every byte when
-  /// case-insensitive (as find() reads a value).
   [[nodiscard]] uint64_t hash_word(std::string_view key) const noexcept {
-    return load_head_exact(key.data(), key.size()).lo | hash_fold_;
+    return hash_word(load_head_exact(key.data(), key.size()), hash_fold_);
   }
 
   /// Bytes [i, i+8) of v as a word (i + 8 <= v.size()).
@@ -461,9 +467,15 @@ class string_table {
     return equal(v.size() - 8);
   }
 
-  [[nodiscard]] static uint64_t hash(uint64_t first, size_t length, uint64_t multiplier) noexcept {
-    return ((first ^ (static_cast<uint64_t>(length) << 59)) * multiplier) >> 40;
-  }
+  /// What the hash reads of a key or value: its two head words combined (items often share
+  /// a first word: "administration", "administrator"), with 0x20 set in every byte when
+  /// case-insensitive (`fold`), which maps the two cases of a letter together. Two values
+  /// that agree outside those bits (as a value and the key it matches do) give one word.
+  [[nodiscard]] static uint64_t hash_word(word_pair head, uint64_t fold) noexcept { return (head.lo ^ head.hi) | fold; }
+
+  /// Multiplicative hashing of what hash_word gives (the slot comes from the product's
+  /// bits 40 and up, the well-mixed ones).
+  [[nodiscard]] static uint64_t hash(uint64_t word, uint64_t multiplier) noexcept { return (word * multiplier) >> 40; }
 
   std::vector<tail_word> tails_;
   std::vector<slot> slots_ = std::vector<slot>(1);  // empty until build(): find() reads a slot
@@ -472,6 +484,7 @@ class string_table {
   uint64_t hash_fold_ = 0;
   bool fold_ = false;
   bool perfect_ = false;
+  bool blank_start_ = false;  // see lookup::has_blank_start
 };
 
 // ───────────────────────────── regex prefilter ─────────────────────────────
@@ -524,7 +537,8 @@ class regex_prefilter {
   /// Inline for the usual cell (up to sixteen bytes, a few required bytes); the rest out of
   /// line.
   [[nodiscard, gnu::always_inline]] bool cannot_match(std::string_view s) const noexcept {
-    if (has_first_ && (s.empty() || !first_.has(static_cast<unsigned char>(s.front())))) return true;
+    if (s.empty()) return has_first_ || has_required_;
+    if (first_byte_ok_[static_cast<unsigned char>(s.front())] == 0) return true;
     if (!has_required_) return false;
     if (required_pattern_count_ > 0 && s.size() <= 16) return !window_has_required(load_head(s.data(), s.size()));
     return !contains_required(s);
@@ -549,6 +563,12 @@ class regex_prefilter {
   struct flags {
     bool caseless = false, utf8 = false, multiline = false;
   };
+
+  static constexpr std::array<uint8_t, 256> all_bytes_ok() noexcept {
+    std::array<uint8_t, 256> ok{};
+    ok.fill(1);
+    return ok;
+  }
 
   static constexpr bool is_alnum(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -842,8 +862,13 @@ class regex_prefilter {
   }
 
   [[nodiscard]] bool window_has_required(word_pair w) const noexcept {
-    // The first pattern outside the loop: the usual set ("E or e") has just the one.
-    uint64_t hit = zero_bytes(w, required_patterns_[0]);
+    // The first pattern inline, the others out of line: the usual set ("E or e") has just
+    // the one.
+    return zero_bytes(w, required_patterns_[0]) != 0 || (required_pattern_count_ > 1 && other_patterns_match(w));
+  }
+
+  [[gnu::noinline]] bool other_patterns_match(word_pair w) const noexcept {
+    uint64_t hit = 0;
     for (uint32_t k = 1; k < required_pattern_count_; ++k) hit |= zero_bytes(w, required_patterns_[k]);
     return hit != 0;
   }
@@ -872,7 +897,7 @@ class regex_prefilter {
           first.merge(a.set);
           if (a.min > 0) {
             if (first.count() < 256) {
-              first_ = first;
+              for (unsigned b = 0; b < 256; ++b) first_byte_ok_[b] = first.has(static_cast<unsigned char>(b)) ? 1 : 0;
               has_first_ = true;
             }
             return;
@@ -882,7 +907,10 @@ class regex_prefilter {
     }
   }
 
-  byte_set first_, required_;
+  // Which first bytes a match may start with, one byte each (a table look-up is cheaper
+  // than a bit test); every byte without that condition.
+  std::array<uint8_t, 256> first_byte_ok_ = all_bytes_ok();
+  byte_set required_;
   std::array<byte_pattern, 4> required_patterns_{};
   uint32_t required_pattern_count_ = 0;  // 0: scan with the bit set
   bool has_first_ = false;
@@ -2016,7 +2044,9 @@ template <class Checks>
 }
 
 /// check_block's loop down one column: marks the rows whose cell fails the fast verdict.
-template <class Checks>
+/// `TestBlankStart` false leaves a filled cell whose first byte is PHP trim() whitespace (or
+/// a control byte) to `checks`, for checks that certainly fail such a value anyway.
+template <bool TestBlankStart = true, class Checks>
 [[gnu::always_inline]] inline void mark_column(const field_fast& ff, const std::string_view* cell_at, size_t stride,
                                                size_t rows, uint64_t* flags, size_t words, uint64_t bit,
                                                Checks&& checks) noexcept {
@@ -2026,7 +2056,7 @@ template <class Checks>
   for (; cell_at != end; cell_at += stride, flags += words) {
     const std::string_view value = *cell_at;
     // fast_verdict_with, with the field's flag read once.
-    const bool passes = value.empty() ? skip_null : static_cast<unsigned char>(value.front()) > ' ' && [&] {
+    const bool passes = value.empty() ? skip_null : (!TestBlankStart || static_cast<unsigned char>(value.front()) > ' ') && [&] {
       c.value = value;
       c.numeric_state = -1;
       c.date_state = -1;
@@ -2059,7 +2089,9 @@ template <>
 class column_check<filled_op::in> {
  public:
   column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept : set_(m.sets[check.param].view()) {}
-  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return set_.find(c.value) >= 0; }
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return set_.contains(c.value); }
+  /// See mark_column.
+  [[nodiscard]] bool fails_blank_starts() const noexcept { return !set_.has_blank_start(); }
 
  private:
   string_table::lookup set_;
@@ -2069,7 +2101,7 @@ template <>
 class column_check<filled_op::not_in> {
  public:
   column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept : set_(m.sets[check.param].view()) {}
-  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return set_.find(c.value) < 0; }
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return !set_.contains(c.value); }
 
  private:
   string_table::lookup set_;
@@ -2079,7 +2111,9 @@ template <>
 class column_check<filled_op::boolean> {
  public:
   column_check(const compiled_tables& m, size_t, const filled_check&) noexcept : spellings_(m.booleans.view()) {}
-  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return spellings_.find(c.value) >= 0; }
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return spellings_.contains(c.value); }
+  /// See mark_column.
+  [[nodiscard]] bool fails_blank_starts() const noexcept { return !spellings_.has_blank_start(); }
 
  private:
   string_table::lookup spellings_;
@@ -2120,13 +2154,57 @@ class column_check<filled_op::regex> {
   rule_kind kind_;
 };
 
+template <>
+class column_check<filled_op::date> {
+ public:
+  column_check(const compiled_tables&, size_t, const filled_check&) noexcept {}
+  // The date read into a local rather than the cell: nothing else reads it.
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept {
+    date_value d;
+    return parse_date(c.value, d) == date_error::ok;
+  }
+};
+
+/// `date` then after / before… a literal date (date_vs_literal), on one parse: the
+/// comparison becomes a range of epoch seconds, worked out once per column.
+class date_in_range_check {
+ public:
+  date_in_range_check(const compiled_tables& m, const filled_check& second) noexcept {
+    const compiled_rule& r = m.rules[second.param];
+    constexpr int64_t lowest = std::numeric_limits<int64_t>::min(), highest = std::numeric_limits<int64_t>::max();
+    const int64_t t = r.date;
+    switch (r.kind) {  // as dates_in_order(r.kind, mine, t)
+      case rule_kind::after: earliest_ = t == highest ? highest : t + 1, empty_ = t == highest; break;
+      case rule_kind::after_or_equal: earliest_ = t; break;
+      case rule_kind::before: latest_ = t == lowest ? lowest : t - 1, empty_ = t == lowest; break;
+      case rule_kind::before_or_equal: latest_ = t; break;
+      default: earliest_ = latest_ = t; break;
+    }
+  }
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept {
+    date_value d;
+    if (parse_date(c.value, d) != date_error::ok) return false;  // `date` fails
+    const int64_t mine = d.epoch_seconds();
+    return earliest_ <= mine && mine <= latest_ && !empty_;
+  }
+
+ private:
+  int64_t earliest_ = std::numeric_limits<int64_t>::min();
+  int64_t latest_ = std::numeric_limits<int64_t>::max();
+  bool empty_ = false;  // after the latest time there is, or before the earliest
+};
+
 /// mark_column for a field with one check, `Op`: one instance per op, so the check is
 /// inlined and the loop has no dispatch in it.
 template <filled_op Op>
 void check_column(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
                   uint64_t* flags, size_t words, uint64_t bit) noexcept {
   const field_fast& ff = m.fast[f];
-  mark_column(ff, cell_at, stride, rows, flags, words, bit, column_check<Op>(m, f, ff.first));
+  const column_check<Op> check(m, f, ff.first);
+  if constexpr (requires { check.fails_blank_starts(); }) {
+    if (check.fails_blank_starts()) return mark_column<false>(ff, cell_at, stride, rows, flags, words, bit, check);
+  }
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, check);
 }
 
 /// mark_column for a field with exactly two checks, `Op` then `Op2` (email then max, max
@@ -2138,6 +2216,17 @@ void check_column2(const compiled_tables& m, size_t f, const std::string_view* c
   const column_check<Op> first(m, f, ff.first);
   const column_check<Op2> second(m, f, m.filled_checks[ff.more_begin]);
   mark_column(ff, cell_at, stride, rows, flags, words, bit, [&](cell& c) { return first(c) && second(c); });
+}
+
+/// date then date_vs_literal (a date of birth before today): date_in_range_check.
+template <>
+void check_column2<filled_op::date, filled_op::date_vs_literal>(const compiled_tables& m, size_t f,
+                                                                const std::string_view* cell_at, size_t stride,
+                                                                size_t rows, uint64_t* flags, size_t words,
+                                                                uint64_t bit) noexcept {
+  const field_fast& ff = m.fast[f];
+  const date_in_range_check check(m, m.filled_checks[ff.more_begin]);
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, check);
 }
 
 /// mark_column for any other field (three checks or more, or an unusual pair).
