@@ -23,6 +23,7 @@
 #include <array>
 #include <bit>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
@@ -179,21 +180,10 @@ struct dependent_value {
   double number = 0;
 };
 
-// ASCII case folding eight bytes at a time (SWAR): sets bit 0x20 on each byte in 'A'..'Z'.
-// Bytes with the high bit set (UTF-8) are left alone.
-constexpr uint64_t fold8(uint64_t w) noexcept {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const uint64_t x = w & ~highs;
-  const uint64_t at_least_a = x + ones * (0x80 - 'A');  // high bit: byte >= 'A'
-  const uint64_t above_z = x + ones * (0x7F - 'Z');     // high bit: byte > 'Z'
-  const uint64_t upper = at_least_a & ~above_z & ~w & highs;
-  return w | (upper >> 2);
-}
-
 // n (0..8) bytes as a zero-padded little-endian word, with fixed-size loads only (a
 // variable-length memcpy becomes a library call). Two overlapping loads agree on the
-// bytes they share, so OR-ing them is exact. fold8 and the shifts think in little-endian
-// byte order, which both targets (x86-64, WebAssembly) have.
+// bytes they share, so OR-ing them is exact. The shifts (and the byte masks below) think
+// in little-endian byte order, which both targets (x86-64, WebAssembly) have.
 static_assert(std::endian::native == std::endian::little, "rules.cpp assumes a little-endian host");
 [[gnu::always_inline]] inline uint64_t load_partial(const char* p, size_t n) noexcept {
   const auto byte = [&](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(p[k])); };
@@ -212,29 +202,105 @@ static_assert(std::endian::native == std::endian::little, "rules.cpp assumes a l
   return n == 1 ? byte(0) : 0;
 }
 
-/// A small set of strings looked up without allocating: a hash table keyed by the length
-/// and the first eight (folded) bytes. A lookup loads and folds that first word once and
-/// uses it both for the hash and, nearly always, for the only comparison: a slot keeps its
-/// item's first word, and the rest of the item (if longer than eight bytes) in zero-padded
-/// words (folded when the table is case-insensitive). build() looks for a multiplier that
-/// gives every item a slot of its own (the lists are short and fixed), so a lookup reads
-/// one slot; when none is found it falls back to linear probing. Used for in / not_in
-/// lists and for boolean spellings.
+/// Up to sixteen bytes of a value as two little-endian words, zero past its end.
+struct word_pair {
+  uint64_t lo = 0;  // bytes [0, 8)
+  uint64_t hi = 0;  // bytes [8, 16)
+};
+
+/// Exactly the first min(n, 16) bytes at p (reads nothing past them).
+inline word_pair load_head_exact(const char* p, size_t n) noexcept {
+  word_pair w;
+  w.lo = load_partial(p, n < 8 ? n : 8);
+  if (n > 8) w.hi = load_partial(p + 8, n < 16 ? n - 8 : 8);
+  return w;
+}
+
+/// For a length n in 0..16, all-ones in the bytes [0, n) of a two-word window and zero
+/// after. A table, so that masking a window costs a load and no branch on n: the lengths
+/// in a column vary at random, and branches on them mispredict.
+constexpr std::array<word_pair, 17> window_masks = [] {
+  std::array<word_pair, 17> masks{};
+  for (size_t n = 0; n <= 16; ++n) {
+    for (size_t k = 0; k < n; ++k) (k < 8 ? masks[n].lo : masks[n].hi) |= uint64_t{0xFF} << (k % 8 * 8);
+  }
+  return masks;
+}();
+
+// Sixteen bytes from p, which may run past the end of the value there. The caller makes sure
+// they stay inside p's 4 KiB page, and p points at a byte of the value, so the page is
+// readable: memory is mapped in whole pages on x86-64 (and WebAssembly's linear memory is a
+// whole number of 64 KiB pages), so the read cannot fault. The bytes past the value are
+// masked off and never decide anything. AddressSanitizer would still report them (they may
+// lie in a redzone), and UBSan's object-size check may know the value's object is shorter:
+// neither applies to this one function. __builtin_memcpy of a constant size is a plain
+// load even in the sanitizer build (a call to memcpy would be intercepted and checked).
+__attribute__((no_sanitize("address", "object-size"))) inline word_pair load_window_within_page(
+    const char* p) noexcept {
+  word_pair w;
+  __builtin_memcpy(&w.lo, p, 8);
+  __builtin_memcpy(&w.hi, p + 8, 8);
+  return w;
+}
+
+/// The first min(n, 16) bytes at p (n <= 16), zero-padded. Usually one over-reading window
+/// load and a mask; when the window would cross into the next page (about one value in 270),
+/// or there is no byte at p to vouch for its page, the exact loads.
+[[gnu::always_inline]] inline word_pair load_head(const char* p, size_t n) noexcept {
+  constexpr uintptr_t page = 4096;
+  if (n != 0 && (reinterpret_cast<uintptr_t>(p) & (page - 1)) <= page - 16) [[likely]] {
+    const word_pair w = load_window_within_page(p);
+    const word_pair keep = window_masks[n];
+    return word_pair{w.lo & keep.lo, w.hi & keep.hi};
+  }
+  return load_head_exact(p, n);
+}
+
+/// A small set of strings looked up without allocating: a hash table keyed by the first
+/// sixteen bytes. A lookup loads the value's first sixteen bytes once (load_head), hashes
+/// them and compares them and the length with one slot's in a single test: a slot keeps its item's first sixteen bytes (the lists' items
+/// nearly all fit), and the rest of a longer item as whole words (equal_past_16).
+///
+/// Case-insensitive tables keep their items folded to lower case and, with each word of an
+/// item, the 0x20 bit in each byte where it has a letter: OR-ing that into the value's word
+/// accepts either case of exactly those letters, so the value itself is never folded. Their
+/// hash sees 0x20 set in every byte, which maps the two cases of a letter together
+/// (hash_word).
+///
+/// build() looks for a multiplier that gives every item a slot of its own (the lists are
+/// short and fixed), so a lookup reads one slot; when none is found it falls back to linear
+/// probing. Used for in / not_in lists and for boolean spellings.
 class string_table {
+  static constexpr size_t longest_item = std::numeric_limits<uint32_t>::max() / 2;
+  static constexpr uint64_t empty_length = ~uint64_t{0};  // longer than any string_view
+
+  struct slot {
+    word_pair head;         // bytes [0, 16) of the key (the item, folded when case-insensitive)
+    word_pair either_case;  // letters_of(head)
+    uint64_t length = empty_length;
+    int32_t index = -1;
+    uint32_t tail_offset = 0;  // a key longer than 16 bytes: its tail in tails_
+  };
+  /// A word of a key past its first sixteen bytes, and letters_of it.
+  struct tail_word {
+    uint64_t key = 0;
+    uint64_t either_case = 0;
+  };
+
  public:
   /// `items` in order; find() returns the index of the first equal item.
   void build(const std::vector<std::string>& items, bool fold_case) {
     fold_ = fold_case;
-    // Distinct items only, each with its first index; longer ones cannot match a cell.
+    blank_start_ = false;
+    hash_fold_ = fold_case ? 0x2020202020202020ull : 0;
+    // Distinct keys only, each with its item's first index.
     std::vector<std::pair<std::string, int32_t>> distinct;
     for (size_t k = 0; k < items.size(); ++k) {
-      const std::string& item = items[k];
-      if (item.size() > std::numeric_limits<uint32_t>::max() / 2) continue;
-      const uint64_t first = word_at(item, 0);
-      const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& d) {
-        return d.first.size() == item.size() && word_at(d.first, 0) == first && equal_rest(item, d.first);
-      });
-      if (!seen) distinct.emplace_back(item, static_cast<int32_t>(k));
+      if (items[k].size() > longest_item) continue;  // no cell is that long
+      const std::string key = key_of(items[k]);
+      const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& d) { return d.first == key; });
+      if (!seen) distinct.emplace_back(key, static_cast<int32_t>(k));
+      blank_start_ = blank_start_ || (!key.empty() && static_cast<unsigned char>(key.front()) <= ' ');
     }
     size_t capacity = 4;
     while (capacity < distinct.size() * 2) capacity *= 2;
@@ -246,7 +312,7 @@ class string_table {
         std::vector<bool> used(cap, false);
         bool clash = false;
         for (const auto& d : distinct) {
-          const size_t at = hash(word_at(d.first, 0), d.first.size(), multiplier) & (cap - 1);
+          const size_t at = hash(hash_word(d.first), multiplier) & (cap - 1);
           if (used[at]) {
             clash = true;
             break;
@@ -262,79 +328,163 @@ class string_table {
     }
     slots_.assign(capacity, slot{});
     mask_ = capacity - 1;
-    words_.clear();
-    max_size_ = 0;
-    for (const auto& [item, index] : distinct) {
-      max_size_ = std::max(max_size_, item.size());
+    tails_.clear();
+    for (const auto& [key, index] : distinct) {
       slot entry;
-      entry.first = word_at(item, 0);
-      entry.word_offset = static_cast<uint32_t>(words_.size());
-      entry.length = static_cast<uint32_t>(item.size());
+      entry.head = load_head_exact(key.data(), key.size());
+      entry.either_case = letters_of(entry.head);
+      entry.length = key.size();
       entry.index = index;
-      for (size_t i = 8; i < item.size(); i += 8) words_.push_back(word_at(item, i));
-      size_t at = hash(entry.first, item.size(), multiplier_) & mask_;
+      entry.tail_offset = static_cast<uint32_t>(tails_.size());
+      if (key.size() > 16) {
+        for (size_t i = 16; i + 8 < key.size(); i += 8) add_tail_word(word_at(key, i));
+        add_tail_word(word_at(key, key.size() - 8));
+      }
+      size_t at = hash(hash_word(key), multiplier_) & mask_;
       while (slots_[at].index >= 0) at = (at + 1) & mask_;
       slots_[at] = entry;
     }
   }
 
-  [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept {
-    const size_t n = v.size();
-    if (n > max_size_ || slots_.empty()) return -1;
-    uint64_t first = load_partial(v.data(), n < 8 ? n : 8);
-    if (fold_) first = fold8(first);
-    for (size_t at = hash(first, n, multiplier_) & mask_;; at = (at + 1) & mask_) {
-      const slot& s = slots_[at];
-      if (s.first == first && s.length == n && s.index >= 0 && (n <= 8 || equal_tail(v, s.word_offset))) {
-        return s.index;
-      }
-      if (perfect_ || s.index < 0) return -1;
+  /// What find() reads, by value: a column loop copies it once, and the copy stays in
+  /// registers (read through `this`, its fields would be reloaded after every store to the
+  /// suspect flags, which may alias them as far as the compiler knows).
+  class lookup {
+   public:
+    [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept {
+      const word_pair head = head_of(v);
+      const size_t at = home_of(head);
+      if (holds(slots_[at], v, head)) return slots_[at].index;
+      // The rest is out of line, so that the usual lookup keeps its values in registers.
+      return perfect_ ? -1 : probe_after(at, v, head);
     }
-  }
+    /// Whether some item starts with a byte up to ' ' (PHP trim() whitespace, a control
+    /// byte): otherwise no value starting with one is found.
+    [[nodiscard]] bool has_blank_start() const noexcept { return blank_start_; }
+    /// find(v) >= 0, without reading the index.
+    [[nodiscard, gnu::always_inline]] bool contains(std::string_view v) const noexcept {
+      const word_pair head = head_of(v);
+      const size_t at = home_of(head);
+      return holds(slots_[at], v, head) || (!perfect_ && probe_after(at, v, head) >= 0);
+    }
 
- private:
-  struct slot {
-    uint64_t first = 0;  // bytes [0, 8) of the item, as word_at gives them
-    uint32_t word_offset = 0;
-    uint32_t length = 0;
-    int32_t index = -1;
+   private:
+    [[nodiscard, gnu::always_inline]] static word_pair head_of(std::string_view v) noexcept {
+      return load_head(v.data(), v.size() < 16 ? v.size() : 16);
+    }
+    /// The slot where v's key would be, with a perfect multiplier (else where probing starts).
+    [[nodiscard, gnu::always_inline]] size_t home_of(word_pair head) const noexcept {
+      return hash(hash_word(head, hash_fold_), multiplier_) & mask_;
+    }
+
+    /// Whether slot s holds v, whose first sixteen bytes are `head`. A slot of another
+    /// length differs, and so does an empty one (no value is that long).
+    [[nodiscard, gnu::always_inline]] bool holds(const slot& s, std::string_view v, word_pair head) const noexcept {
+      const uint64_t differ = ((head.lo | s.either_case.lo) ^ s.head.lo) |
+                              ((head.hi | s.either_case.hi) ^ s.head.hi) | (s.length ^ v.size());
+      return differ == 0 && (v.size() <= 16 || equal_past_16(v, tails_ + s.tail_offset));
+    }
+
+    /// Linear probing past slot `at` (which did not hold v), up to an empty slot.
+    [[gnu::noinline]] int32_t probe_after(size_t at, std::string_view v, word_pair head) const noexcept {
+      for (size_t k = at; slots_[k].index >= 0;) {
+        k = (k + 1) & mask_;
+        if (holds(slots_[k], v, head)) return slots_[k].index;
+      }
+      return -1;
+    }
+
+    friend class string_table;
+    const slot* slots_ = nullptr;
+    const tail_word* tails_ = nullptr;
+    size_t mask_ = 0;
+    uint64_t multiplier_ = 0;
+    uint64_t hash_fold_ = 0;
+    bool perfect_ = false;
+    bool blank_start_ = false;
   };
 
-  /// Bytes [i, i+8) of v as a word, zero-padded past the end, folded when case-insensitive.
-  [[nodiscard]] uint64_t word_at(std::string_view v, size_t i) const noexcept {
-    if (i >= v.size()) return 0;
-    const uint64_t w = load_partial(v.data() + i, std::min<size_t>(8, v.size() - i));
-    return fold_ ? fold8(w) : w;
+  [[nodiscard]] lookup view() const noexcept {
+    lookup l;
+    l.slots_ = slots_.data();
+    l.tails_ = tails_.data();
+    l.mask_ = mask_;
+    l.multiplier_ = multiplier_;
+    l.hash_fold_ = hash_fold_;
+    l.perfect_ = perfect_;
+    l.blank_start_ = blank_start_;
+    return l;
   }
 
-  /// Bytes from 8 on, against an item's words from its second on (out of line: the
-  /// common items fit in one word).
-  [[gnu::noinline]] bool equal_tail(std::string_view v, uint32_t word_offset) const noexcept {
-    const uint64_t* words = words_.data() + word_offset;
-    for (size_t i = 8; i < v.size(); i += 8) {
-      if (word_at(v, i) != words[i / 8 - 1]) return false;
+  [[nodiscard, gnu::always_inline]] int32_t find(std::string_view v) const noexcept { return view().find(v); }
+
+ private:
+  /// The item as lookups compare it: ASCII letters folded to lower case when
+  /// case-insensitive (bytes from 0x80 unchanged: UTF-8 is not folded).
+  [[nodiscard]] std::string key_of(std::string_view item) const {
+    std::string key(item);
+    if (fold_) {
+      for (char& c : key) c = fold(c);
     }
-    return true;
+    return key;
   }
-  /// Whether two items of one length agree from byte 8 on (for build's duplicates).
-  [[nodiscard]] bool equal_rest(std::string_view a, std::string_view b) const noexcept {
-    for (size_t i = 8; i < a.size(); i += 8) {
-      if (word_at(a, i) != word_at(b, i)) return false;
+
+  /// The 0x20 bit of each byte of a folded key's word that is a letter (none when
+  /// case-sensitive).
+  [[nodiscard]] uint64_t letters_of(uint64_t w) const noexcept {
+    uint64_t bits = 0;
+    for (size_t k = 0; k < 8 && fold_; ++k) {
+      const auto c = static_cast<char>(w >> (k * 8));
+      if (c >= 'a' && c <= 'z') bits |= uint64_t{0x20} << (k * 8);
     }
-    return true;
+    return bits;
+  }
+  [[nodiscard]] word_pair letters_of(word_pair head) const noexcept {
+    return word_pair{letters_of(head.lo), letters_of(head.hi)};
+  }
+  void add_tail_word(uint64_t key_word) { tails_.push_back(tail_word{key_word, letters_of(key_word)}); }
+
+  [[nodiscard]] uint64_t hash_word(std::string_view key) const noexcept {
+    return hash_word(load_head_exact(key.data(), key.size()), hash_fold_);
   }
 
-  [[nodiscard]] static uint64_t hash(uint64_t first, size_t length, uint64_t multiplier) noexcept {
-    return ((first ^ (static_cast<uint64_t>(length) << 59)) * multiplier) >> 40;
+  /// Bytes [i, i+8) of v as a word (i + 8 <= v.size()).
+  [[nodiscard]] static uint64_t word_at(std::string_view v, size_t i) noexcept {
+    uint64_t w;
+    std::memcpy(&w, v.data() + i, 8);
+    return w;
   }
 
-  std::vector<uint64_t> words_;
-  std::vector<slot> slots_;
+  /// Whether a value of a key's length (> 16) agrees with it from byte 16 on: the key's
+  /// tail words are those at 16, 24, … before the last, then its last eight bytes (which
+  /// may overlap the word before), so every load is a whole word inside the value.
+  [[gnu::noinline]] static bool equal_past_16(std::string_view v, const tail_word* tail) noexcept {
+    const auto equal = [&](size_t i) { return (word_at(v, i) | tail->either_case) == tail->key; };
+    size_t i = 16;
+    for (; i + 8 < v.size(); i += 8, ++tail) {
+      if (!equal(i)) return false;
+    }
+    return equal(v.size() - 8);
+  }
+
+  /// What the hash reads of a key or value: its two head words combined (items often share
+  /// a first word: "administration", "administrator"), with 0x20 set in every byte when
+  /// case-insensitive (`fold`), which maps the two cases of a letter together. Two values
+  /// that agree outside those bits (as a value and the key it matches do) give one word.
+  [[nodiscard]] static uint64_t hash_word(word_pair head, uint64_t fold) noexcept { return (head.lo ^ head.hi) | fold; }
+
+  /// Multiplicative hashing of what hash_word gives (the slot comes from the product's
+  /// bits 40 and up, the well-mixed ones).
+  [[nodiscard]] static uint64_t hash(uint64_t word, uint64_t multiplier) noexcept { return (word * multiplier) >> 40; }
+
+  std::vector<tail_word> tails_;
+  std::vector<slot> slots_ = std::vector<slot>(1);  // empty until build(): find() reads a slot
   size_t mask_ = 0;
-  size_t max_size_ = 0;
   uint64_t multiplier_ = 0x9E3779B97F4A7C15ull;
+  uint64_t hash_fold_ = 0;
   bool fold_ = false;
   bool perfect_ = false;
+  bool blank_start_ = false;  // see lookup::has_blank_start
 };
 
 // ───────────────────────────── regex prefilter ─────────────────────────────
@@ -384,17 +534,25 @@ class regex_prefilter {
   }
 
   /// True when `s` certainly does not match (so search() would return false).
-  [[nodiscard]] bool cannot_match(std::string_view s) const noexcept {
-    if (has_first_ && (s.empty() || !first_.has(static_cast<unsigned char>(s.front())))) return true;
+  /// Inline for the usual cell (up to sixteen bytes, a few required bytes); the rest out of
+  /// line.
+  [[nodiscard, gnu::always_inline]] bool cannot_match(std::string_view s) const noexcept {
+    if (s.empty()) return has_first_ || has_required_;
+    if (first_byte_ok_[static_cast<unsigned char>(s.front())] == 0) return true;
     if (!has_required_) return false;
-    if (required_count_ > 0) return !contains_any_swar(s);
-    for (const char c : s) {
-      if (required_.has(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
+    if (required_pattern_count_ > 0 && s.size() <= 16) return !window_has_required(load_head(s.data(), s.size()));
+    return !contains_required(s);
   }
 
  private:
+  /// Bytes b with (b | either) == value, in every byte of the words: one byte (either 0),
+  /// or two that differ only in the bit `either`.
+  struct byte_pattern {
+    uint64_t either = 0;
+    uint64_t value = 0;
+  };
+  static constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
   enum class atom_kind : uint8_t { consume, group, start, boundary, end };
   struct atom {
     atom_kind kind = atom_kind::consume;
@@ -405,6 +563,12 @@ class regex_prefilter {
   struct flags {
     bool caseless = false, utf8 = false, multiline = false;
   };
+
+  static constexpr std::array<uint8_t, 256> all_bytes_ok() noexcept {
+    std::array<uint8_t, 256> ok{};
+    ok.fill(1);
+    return ok;
+  }
 
   static constexpr bool is_alnum(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -655,34 +819,66 @@ class regex_prefilter {
       }
     }
     has_required_ = best < 256;
-    // A set of a few nonzero bytes ("E or e") is searched for eight bytes at a time.
-    if (has_required_ && best <= static_cast<int>(required_bytes_.size()) && !required_.has(0)) {
-      for (unsigned b = 1; b < 256; ++b) {
-        if (required_.has(static_cast<unsigned char>(b))) required_bytes_[required_count_++] = static_cast<uint8_t>(b);
-      }
+    // A set of a few nonzero bytes ("E or e") is searched for sixteen bytes at a time.
+    if (!has_required_ || best > static_cast<int>(required_patterns_.size()) || required_.has(0)) return;
+    std::vector<uint8_t> bytes;
+    for (unsigned b = 1; b < 256; ++b) {
+      if (required_.has(static_cast<unsigned char>(b))) bytes.push_back(static_cast<uint8_t>(b));
     }
+    // Pair bytes that differ in one bit (a letter and its other case), one pattern a pair.
+    std::vector<bool> paired(bytes.size(), false);
+    std::vector<byte_pattern> patterns;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      if (paired[i]) continue;
+      uint8_t either = 0;
+      for (size_t j = i + 1; j < bytes.size() && either == 0; ++j) {
+        if (!paired[j] && std::popcount(static_cast<unsigned>(bytes[i] ^ bytes[j])) == 1) {
+          either = static_cast<uint8_t>(bytes[i] ^ bytes[j]);
+          paired[j] = true;
+        }
+      }
+      patterns.push_back(byte_pattern{ones * either, ones * (bytes[i] | either)});
+    }
+    std::copy(patterns.begin(), patterns.end(), required_patterns_.begin());
+    required_pattern_count_ = static_cast<uint32_t>(patterns.size());
   }
 
-  // Whether s holds one of required_bytes_: per word, a byte equal to b becomes zero in
-  // w ^ (b * ones), and (x - ones) & ~x & highs is nonzero exactly when x has a zero byte.
-  // The tail is zero-padded, which no required byte equals.
-  [[nodiscard]] bool contains_any_swar(std::string_view s) const noexcept {
-    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    const auto has_one = [&](uint64_t w) {
-      uint64_t hit = 0;
-      for (uint32_t k = 0; k < required_count_; ++k) {
-        const uint64_t x = w ^ (ones * required_bytes_[k]);
-        hit |= (x - ones) & ~x & highs;
-      }
-      return hit != 0;
-    };
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (has_one(w)) return true;
+  // Whether s holds one of the required bytes: with patterns, sixteen bytes (a load_head
+  // window) at a time, else byte by byte with the bit set.
+  // A byte b is one when (b | either) == value for one of the patterns: per word, such a
+  // byte becomes zero in (w | either) ^ value, and (x - ones) & ~x & highs is nonzero
+  // exactly when x has a zero byte. Zero padding matches no pattern (the required bytes are
+  // nonzero, and a pattern's pair never includes 0).
+  [[gnu::noinline]] bool contains_required(std::string_view s) const noexcept {
+    if (required_pattern_count_ == 0) {
+      return std::any_of(s.begin(), s.end(), [&](char c) { return required_.has(static_cast<unsigned char>(c)); });
     }
-    return i < s.size() && has_one(load_partial(s.data() + i, s.size() - i));
+    const char* p = s.data();
+    size_t left = s.size();
+    for (; left > 16; p += 16, left -= 16) {
+      if (window_has_required(load_head_exact(p, 16))) return true;
+    }
+    return window_has_required(load_head(p, left));
+  }
+
+  [[nodiscard]] bool window_has_required(word_pair w) const noexcept {
+    // The first pattern inline, the others out of line: the usual set ("E or e") has just
+    // the one.
+    return zero_bytes(w, required_patterns_[0]) != 0 || (required_pattern_count_ > 1 && other_patterns_match(w));
+  }
+
+  [[gnu::noinline]] bool other_patterns_match(word_pair w) const noexcept {
+    uint64_t hit = 0;
+    for (uint32_t k = 1; k < required_pattern_count_; ++k) hit |= zero_bytes(w, required_patterns_[k]);
+    return hit != 0;
+  }
+
+  /// The high bit of each byte of w that matches the pattern (and maybe of bytes above one
+  /// that does: exact about whether there is one).
+  [[nodiscard]] static uint64_t zero_bytes(word_pair w, const byte_pattern& pattern) noexcept {
+    const uint64_t lo = (w.lo | pattern.either) ^ pattern.value;
+    const uint64_t hi = (w.hi | pattern.either) ^ pattern.value;
+    return (((lo - ones) & ~lo) | ((hi - ones) & ~hi)) & highs;
   }
 
   // Anchored at the start: the first byte of the subject is consumed by the first atom
@@ -701,7 +897,7 @@ class regex_prefilter {
           first.merge(a.set);
           if (a.min > 0) {
             if (first.count() < 256) {
-              first_ = first;
+              for (unsigned b = 0; b < 256; ++b) first_byte_ok_[b] = first.has(static_cast<unsigned char>(b)) ? 1 : 0;
               has_first_ = true;
             }
             return;
@@ -711,9 +907,12 @@ class regex_prefilter {
     }
   }
 
-  byte_set first_, required_;
-  std::array<uint8_t, 4> required_bytes_{};
-  uint32_t required_count_ = 0;  // 0: scan with the bit set
+  // Which first bytes a match may start with, one byte each (a table look-up is cheaper
+  // than a bit test); every byte without that condition.
+  std::array<uint8_t, 256> first_byte_ok_ = all_bytes_ok();
+  byte_set required_;
+  std::array<byte_pattern, 4> required_patterns_{};
+  uint32_t required_pattern_count_ = 0;  // 0: scan with the bit set
   bool has_first_ = false;
   bool has_required_ = false;
 };
@@ -973,17 +1172,34 @@ constexpr bool dates_in_order(rule_kind k, int64_t mine, int64_t theirs) noexcep
   }
 }
 
-/// regex / not_regex on a value that is a string.
-inline bool regex_rule_passes(const compiled_tables& m, const compiled_rule& r, std::string_view v) noexcept {
-  const auto index = static_cast<size_t>(r.aux);
-  // A cell the prefilter rules out gets search()'s answer without running it.
-  if (m.regex_filters[index].cannot_match(v)) return r.kind == rule_kind::not_regex;
+/// regex / not_regex (`kind`) on a value the prefilter lets through: runs the search (out
+/// of line: most values never get here).
+[[gnu::noinline]] bool regex_search_passes(const regex& re, rule_kind kind, std::string_view v) noexcept {
   bool too_complex = false;
-  const bool found = m.regexes[index].search(v, &too_complex);
+  const bool found = re.search(v, &too_complex);
   // preg_match returns false when PCRE gives up: `false > 0` fails regex, while
   // `false < 1` passes not_regex. We keep both outcomes.
-  if (too_complex) return r.kind == rule_kind::not_regex;
-  return (r.kind == rule_kind::regex) == found;
+  if (too_complex) return kind == rule_kind::not_regex;
+  return (kind == rule_kind::regex) == found;
+}
+
+/// regex / not_regex (`kind`) on a value that is a string, given the rule's prefilter.
+[[gnu::always_inline]] inline bool regex_rule_passes(const regex_prefilter& filter, const regex& re, rule_kind kind,
+                                                     std::string_view v) noexcept {
+  // A cell the prefilter rules out gets search()'s answer without running it.
+  if (filter.cannot_match(v)) return kind == rule_kind::not_regex;
+  return regex_search_passes(re, kind, v);
+}
+
+inline bool regex_rule_passes(const compiled_tables& m, const compiled_rule& r, std::string_view v) noexcept {
+  const auto index = static_cast<size_t>(r.aux);
+  return regex_rule_passes(m.regex_filters[index], m.regexes[index], r.kind, v);
+}
+
+/// max on a field that is not numeric, on a filled cell: `limit` is a byte length that
+/// certainly passes (code points never outnumber bytes), so only a long value is counted.
+inline bool within_max_chars(std::string_view v, uint32_t limit, double max) noexcept {
+  return v.size() <= limit || static_cast<double>(utf8_length(v)) <= max;
 }
 
 // violation::detail of a required_if whose other field was null: Laravel then shows
@@ -1782,9 +1998,7 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
     case filled_op::date: return c.date();
     case filled_op::in: return m.sets[check.param].find(v) >= 0;
     case filled_op::not_in: return m.sets[check.param].find(v) < 0;
-    case filled_op::max_chars:
-      // Code points never outnumber bytes: count them only for a long value.
-      return v.size() <= check.limit || static_cast<double>(utf8_length(v)) <= m.rules[check.param].a;
+    case filled_op::max_chars: return within_max_chars(v, check.limit, m.rules[check.param].a);
     case filled_op::size: return size_rule_passes(m.fields[f], m.rules[check.param], c);
     case filled_op::date_vs_literal: {
       const compiled_rule& r = m.rules[check.param];
@@ -1838,38 +2052,198 @@ template <class Checks>
 }
 
 /// check_block's loop down one column: marks the rows whose cell fails the fast verdict.
-template <class Checks>
+/// `TestBlankStart` false leaves a filled cell whose first byte is PHP trim() whitespace (or
+/// a control byte) to `checks`, for checks that certainly fail such a value anyway.
+template <bool TestBlankStart = true, class Checks>
 [[gnu::always_inline]] inline void mark_column(const field_fast& ff, const std::string_view* cell_at, size_t stride,
                                                size_t rows, uint64_t* flags, size_t words, uint64_t bit,
                                                Checks&& checks) noexcept {
   cell c{{}, true, false, -1, -1, 0, date_value{}};
-  for (size_t r = 0; r < rows; ++r, cell_at += stride) {
-    if (!fast_verdict_with(ff, *cell_at, c, checks)) flags[r * words] |= bit;
+  const bool skip_null = ff.skip_null;
+  const std::string_view* const end = cell_at + rows * stride;
+  for (; cell_at != end; cell_at += stride, flags += words) {
+    const std::string_view value = *cell_at;
+    // fast_verdict_with, with the field's flag read once.
+    const bool passes = value.empty() ? skip_null : (!TestBlankStart || static_cast<unsigned char>(value.front()) > ' ') && [&] {
+      c.value = value;
+      c.numeric_state = -1;
+      c.date_state = -1;
+      return checks(c);
+    }();
+    if (!passes) *flags |= bit;
   }
 }
 
-/// mark_column for a field whose first check is `Op`: one instance per op, so the check
-/// is inlined and the loop has no dispatch in it.
+/// passes_filled(…, Op, …) as check_block runs it down a column, with what the check reads
+/// copied out of the tables once per column so that the loop keeps it in registers: read
+/// through `m`, it would be reloaded after every store to the suspect flags, which the
+/// compiler must assume may alias it. Ops without a specialisation read the tables.
+template <filled_op Op>
+class column_check {
+ public:
+  column_check(const compiled_tables& m, size_t f, const filled_check& check) noexcept : m_(m), f_(f), check_(check) {}
+  [[gnu::always_inline]] bool operator()(cell& c) const noexcept {
+    const row_view no_row{};  // column-wise checks never read another field (see reads_row)
+    return passes_filled(m_, f_, Op, check_, c, no_row);
+  }
+
+ private:
+  const compiled_tables& m_;
+  size_t f_;
+  const filled_check& check_;
+};
+
+template <>
+class column_check<filled_op::in> {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept : set_(m.sets[check.param].view()) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return set_.contains(c.value); }
+  /// See mark_column.
+  [[nodiscard]] bool fails_blank_starts() const noexcept { return !set_.has_blank_start(); }
+
+ private:
+  string_table::lookup set_;
+};
+
+template <>
+class column_check<filled_op::not_in> {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept : set_(m.sets[check.param].view()) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return !set_.contains(c.value); }
+
+ private:
+  string_table::lookup set_;
+};
+
+template <>
+class column_check<filled_op::boolean> {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check&) noexcept : spellings_(m.booleans.view()) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return spellings_.contains(c.value); }
+  /// See mark_column.
+  [[nodiscard]] bool fails_blank_starts() const noexcept { return !spellings_.has_blank_start(); }
+
+ private:
+  string_table::lookup spellings_;
+};
+
+template <>
+class column_check<filled_op::max_chars> {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept
+      : limit_(check.limit), max_(m.rules[check.param].a) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return within_max_chars(c.value, limit_, max_); }
+
+ private:
+  uint32_t limit_;
+  double max_;
+};
+
+template <>
+class column_check<filled_op::regex> {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept
+      : filter_(m.regex_filters[static_cast<size_t>(m.rules[check.param].aux)]),
+        regex_(m.regexes[static_cast<size_t>(m.rules[check.param].aux)]),
+        kind_(m.rules[check.param].kind) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept {
+    if (filter_.cannot_match(c.value)) return kind_ == rule_kind::not_regex;
+    // A not_regex value the prefilter lets through nearly always matches (the filter asks
+    // for what the pattern needs, and such patterns single out a few odd values, like a
+    // phone number in E notation): it would fail here and check_field would search again.
+    // Leave the one search to check_field.
+    if (kind_ == rule_kind::not_regex) return false;
+    return regex_search_passes(regex_, kind_, c.value);
+  }
+
+ private:
+  regex_prefilter filter_;  // a copy: see column_check
+  const regex& regex_;
+  rule_kind kind_;
+};
+
+template <>
+class column_check<filled_op::date> {
+ public:
+  column_check(const compiled_tables&, size_t, const filled_check&) noexcept {}
+  // The date read into a local rather than the cell: nothing else reads it.
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept {
+    date_value d;
+    return parse_date(c.value, d) == date_error::ok;
+  }
+};
+
+/// `date` then after / before… a literal date (date_vs_literal), on one parse: the
+/// comparison becomes a range of epoch seconds, worked out once per column.
+class date_in_range_check {
+ public:
+  date_in_range_check(const compiled_tables& m, const filled_check& second) noexcept {
+    const compiled_rule& r = m.rules[second.param];
+    constexpr int64_t lowest = std::numeric_limits<int64_t>::min(), highest = std::numeric_limits<int64_t>::max();
+    const int64_t t = r.date;
+    switch (r.kind) {  // as dates_in_order(r.kind, mine, t)
+      case rule_kind::after: earliest_ = t == highest ? highest : t + 1, empty_ = t == highest; break;
+      case rule_kind::after_or_equal: earliest_ = t; break;
+      case rule_kind::before: latest_ = t == lowest ? lowest : t - 1, empty_ = t == lowest; break;
+      case rule_kind::before_or_equal: latest_ = t; break;
+      default: earliest_ = latest_ = t; break;
+    }
+  }
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept {
+    date_value d;
+    if (parse_date(c.value, d) != date_error::ok) return false;  // `date` fails
+    const int64_t mine = d.epoch_seconds();
+    return earliest_ <= mine && mine <= latest_ && !empty_;
+  }
+
+ private:
+  int64_t earliest_ = std::numeric_limits<int64_t>::min();
+  int64_t latest_ = std::numeric_limits<int64_t>::max();
+  bool empty_ = false;  // after the latest time there is, or before the earliest
+};
+
+/// mark_column for a field with one check, `Op`: one instance per op, so the check is
+/// inlined and the loop has no dispatch in it.
 template <filled_op Op>
 void check_column(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
                   uint64_t* flags, size_t words, uint64_t bit) noexcept {
   const field_fast& ff = m.fast[f];
-  const row_view no_row{};  // column-wise checks never read another field (see reads_row)
-  mark_column(ff, cell_at, stride, rows, flags, words, bit,
-              [&](cell& c) { return filled_checks_pass(m, f, ff, Op, c, no_row); });
+  const column_check<Op> check(m, f, ff.first);
+  if constexpr (requires { check.fails_blank_starts(); }) {
+    if (check.fails_blank_starts()) return mark_column<false>(ff, cell_at, stride, rows, flags, words, bit, check);
+  }
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, check);
 }
 
 /// mark_column for a field with exactly two checks, `Op` then `Op2` (email then max, max
-/// then not_regex, date then before:today…): both inlined, without more_checks_pass's loop.
+/// then not_regex, date then before:today…): both inlined.
 template <filled_op Op, filled_op Op2>
 void check_column2(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
                    uint64_t* flags, size_t words, uint64_t bit) noexcept {
   const field_fast& ff = m.fast[f];
-  const filled_check& second = m.filled_checks[ff.more_begin];
+  const column_check<Op> first(m, f, ff.first);
+  const column_check<Op2> second(m, f, m.filled_checks[ff.more_begin]);
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, [&](cell& c) { return first(c) && second(c); });
+}
+
+/// date then date_vs_literal (a date of birth before today): date_in_range_check.
+template <>
+void check_column2<filled_op::date, filled_op::date_vs_literal>(const compiled_tables& m, size_t f,
+                                                                const std::string_view* cell_at, size_t stride,
+                                                                size_t rows, uint64_t* flags, size_t words,
+                                                                uint64_t bit) noexcept {
+  const field_fast& ff = m.fast[f];
+  const date_in_range_check check(m, m.filled_checks[ff.more_begin]);
+  mark_column(ff, cell_at, stride, rows, flags, words, bit, check);
+}
+
+/// mark_column for any other field (three checks or more, or an unusual pair).
+void check_column_any(const compiled_tables& m, size_t f, const std::string_view* cell_at, size_t stride, size_t rows,
+                      uint64_t* flags, size_t words, uint64_t bit) noexcept {
+  const field_fast& ff = m.fast[f];
   const row_view no_row{};
-  mark_column(ff, cell_at, stride, rows, flags, words, bit, [&](cell& c) {
-    return passes_filled(m, f, Op, ff.first, c, no_row) && passes_filled(m, f, Op2, second, c, no_row);
-  });
+  mark_column(ff, cell_at, stride, rows, flags, words, bit,
+              [&](cell& c) { return filled_checks_pass(m, f, ff, ff.first.op, c, no_row); });
 }
 
 using column_checker = void (*)(const compiled_tables&, size_t, const std::string_view*, size_t, size_t, uint64_t*,
@@ -1887,8 +2261,8 @@ column_checker pair_checker_for(filled_op first, filled_op second) noexcept {
   return nullptr;
 }
 
-/// check_column for a field's first op.
-column_checker column_checker_for(filled_op op) noexcept {
+/// check_column for a field whose one check is `op`.
+column_checker single_checker_for(filled_op op) noexcept {
   switch (op) {
     case filled_op::none: return check_column<filled_op::none>;
     case filled_op::general: return check_column<filled_op::general>;
@@ -1905,7 +2279,19 @@ column_checker column_checker_for(filled_op op) noexcept {
     case filled_op::date_vs_literal: return check_column<filled_op::date_vs_literal>;
     case filled_op::regex: return check_column<filled_op::regex>;
   }
-  return check_column<filled_op::general>;
+  return check_column_any;
+}
+
+/// The column loop for field `ff`'s checks.
+column_checker column_checker_for(const compiled_tables& m, const field_fast& ff) noexcept {
+  switch (ff.more_end - ff.more_begin) {
+    case 0: return single_checker_for(ff.first.op);
+    case 1: {
+      const column_checker pair = pair_checker_for(ff.first.op, m.filled_checks[ff.more_begin].op);
+      return pair != nullptr ? pair : check_column_any;
+    }
+    default: return check_column_any;
+  }
 }
 
 /// Calls visit(f) for the fields check_row visits, in field order, given the `present`
@@ -1968,11 +2354,7 @@ void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects)
       for (size_t r = 0; r < rows; ++r) flags[r * words] |= bit;
       return;
     }
-    column_checker check = ff.more_end - ff.more_begin == 1
-                               ? pair_checker_for(ff.first.op, m.filled_checks[ff.more_begin].op)
-                               : nullptr;
-    if (check == nullptr) check = column_checker_for(ff.first.op);
-    check(m, f, block.cells.data() + column, block.row_stride, rows, flags, words, bit);
+    column_checker_for(m, ff)(m, f, block.cells.data() + column, block.row_stride, rows, flags, words, bit);
   });
 }
 

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +13,10 @@
 
 #include "preflight/regex.h"
 #include "preflight/rules.h"
+
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+#include <sys/mman.h>
+#endif
 
 using namespace preflight;
 using strings = std::vector<std::string>;
@@ -831,5 +837,176 @@ TEST_CASE("rules.check_block_agrees_with_check_row", "[rules]") {
     }
     CHECK(failing > rows / 4);  // the pool really exercises failures
     if (fixed[12] == "x") CHECK(failing < rows);  // and passes ("z" fails every row)
+  }
+}
+
+namespace {
+
+/// A 4 KiB page to place a value so that it ends exactly at the page's end. Natively the
+/// page after it is mapped without access, so a load that wrongly reads past the page
+/// faults; under Emscripten (no page protection) it is an ordinary aligned buffer.
+class page_buffer {
+ public:
+  static constexpr size_t page = 4096;
+
+  page_buffer() {
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+    void* mapped = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(mapped != MAP_FAILED);
+    memory_ = static_cast<char*>(mapped);
+    REQUIRE(mprotect(memory_ + page, page, PROT_NONE) == 0);
+#else
+    memory_ = static_cast<char*>(std::aligned_alloc(page, 2 * page));
+    REQUIRE(memory_ != nullptr);
+#endif
+  }
+  ~page_buffer() {
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+    munmap(memory_, 2 * page);
+#else
+    std::free(memory_);
+#endif
+  }
+  page_buffer(const page_buffer&) = delete;
+  page_buffer& operator=(const page_buffer&) = delete;
+
+  /// `text` copied to end at the page's end; the view points there.
+  std::string_view at_page_end(std::string_view text) {
+    REQUIRE(text.size() <= page);
+    char* start = memory_ + page - text.size();
+    std::memcpy(start, text.data(), text.size());
+    return {start, text.size()};
+  }
+
+ private:
+  char* memory_ = nullptr;
+};
+
+/// Checks one value of field 0 column-wise (check_block, as the session does) and row-wise
+/// (check_row) and requires the two to agree; returns whether it passes.
+bool passes_both_ways(const rule_set& rs, std::string_view value) {
+  const size_t fields = rs.type().fields.size();
+  std::vector<std::string_view> cells(fields);
+  cells[0] = value;
+  std::vector<uint8_t> present(fields, 0);
+  present[0] = 1;
+  std::vector<int> column_of_field(fields, -1);
+  column_of_field[0] = 0;
+  const std::vector<std::string_view> fixed(fields);
+  rule_set::row_block block;
+  block.cells = cells;
+  block.rows = 1;
+  block.row_stride = fields;
+  block.column_of_field = column_of_field;
+  block.fixed_values = fixed;
+  block.present = present;
+  std::vector<uint64_t> suspects(rs.suspect_words());
+  rs.check_block(block, suspects);
+  std::vector<violation> out;
+  const bool row_passes = rs.check_row(cells, present, out);
+  const bool suspect = std::any_of(suspects.begin(), suspects.end(), [](uint64_t w) { return w != 0; });
+  CHECK((suspect || row_passes));  // no suspect bit: no violation
+  if (suspect) {
+    std::vector<violation> exact;
+    CHECK(rs.check_fields(cells, present, suspects, exact) == row_passes);
+  }
+  return row_passes;
+}
+
+std::string upper_ascii(std::string s) {
+  for (char& c : s) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  return s;
+}
+
+}  // namespace
+
+// in lists are hashed tables compared sixteen bytes at a time, with the value's bytes read
+// by one load that may run past its end (never past its page). Items of every length from
+// 1 to 20 (so 8, 16 and past, where the compare changes), each found in any case when the
+// list is case-insensitive; values one byte shorter or longer, or differing in their last
+// byte, or longer than every item, not found; the same values placed to end exactly at a
+// page end; non-ASCII bytes, which folding leaves alone.
+TEST_CASE("rules.in_lists_compare_every_length_and_page_ends", "[rules]") {
+  strings items;
+  for (size_t n = 1; n <= 20; ++n) {
+    std::string item;
+    for (size_t k = 0; k < n; ++k) item += static_cast<char>('a' + (k * 7 + n) % 26);
+    items.push_back(item);
+  }
+  items.push_back("caf\xC3\xA9-cr\xC3\xA8me");  // non-ASCII: É is not é to a byte fold
+  items.push_back("x-1 2");
+  page_buffer buffer;
+  for (const bool fold : {true, false}) {
+    const import_type t = make_type({make_field("kind", {"nullable"}, items, fold)});
+    const rule_set rs = compile_or_fail(t);
+    for (const std::string& item : items) {
+      INFO("item \"" << item << "\", fold " << fold);
+      CHECK(passes_both_ways(rs, item));
+      CHECK(passes_both_ways(rs, buffer.at_page_end(item)));
+      const std::string upper = upper_ascii(item);
+      CHECK(passes_both_ways(rs, upper) == (fold || upper == item));
+      CHECK(passes_both_ways(rs, buffer.at_page_end(upper)) == (fold || upper == item));
+      CHECK_FALSE(passes_both_ways(rs, item + "a"));
+      CHECK_FALSE(passes_both_ways(rs, buffer.at_page_end(item + "a")));
+      if (item.size() > 1) CHECK_FALSE(passes_both_ways(rs, item.substr(0, item.size() - 1)));
+      std::string last_changed = item;
+      last_changed.back() = static_cast<char>(last_changed.back() ^ 0x01);
+      CHECK_FALSE(passes_both_ways(rs, last_changed));
+      CHECK_FALSE(passes_both_ways(rs, buffer.at_page_end(last_changed)));
+      CHECK_FALSE(passes_both_ways(rs, " " + item));  // a leading blank is not trimmed
+      std::string with_nul = item;
+      with_nul += '\0';
+      CHECK_FALSE(passes_both_ways(rs, with_nul));
+    }
+    CHECK_FALSE(passes_both_ways(rs, "caf\xC3\x89-cr\xC3\xA8me"));  // É, not é
+    CHECK_FALSE(passes_both_ways(rs, std::string(21, 'a')));      // past the longest item
+    CHECK_FALSE(passes_both_ways(rs, std::string(4096, 'q')));
+    CHECK_FALSE(passes_both_ways(rs, buffer.at_page_end(std::string(4096, 'q'))));
+    CHECK_FALSE(passes_both_ways(rs, buffer.at_page_end("@")));   // '@' | 0x20 is '`'
+    CHECK_FALSE(passes_both_ways(rs, "X-1\x00"
+                                     "2"));
+  }
+}
+
+// An empty item, an item starting with a blank, and letters next to the bytes that differ
+// from them only in bit 0x20 ('@' and '`', '[' and '{'): case folding must not make them
+// equal, and a value starting with a blank is still looked up when an item does.
+TEST_CASE("rules.in_lists_fold_letters_only", "[rules]") {
+  const import_type t = make_type({make_field("kind", {"nullable|in:\" a\",a@,a[,_x,"}),
+                                   make_field("folded", {"nullable"}, {"a@", "a[", "_x", "\tz"}, true)});
+  const rule_set rs = compile_or_fail(t);
+  CHECK(run(rs, {{"kind", " a"}}).empty());
+  CHECK(run(rs, {{"kind", "a@"}}).empty());
+  CHECK(run(rs, {{"kind", "a`"}}) == strings{"The selected kind is invalid."});
+  CHECK(run(rs, {{"kind", "a{"}}) == strings{"The selected kind is invalid."});
+  CHECK(run(rs, {{"kind", "A@"}}) == strings{"The selected kind is invalid."});
+  CHECK(run(rs, {{"folded", "A@"}}).empty());
+  CHECK(run(rs, {{"folded", "a`"}}) == strings{"The selected folded is invalid."});
+  CHECK(run(rs, {{"folded", "A{"}}) == strings{"The selected folded is invalid."});
+  CHECK(run(rs, {{"folded", "_X"}}).empty());
+  CHECK(run(rs, {{"folded", "\x7Fx"}}) == strings{"The selected folded is invalid."});
+  CHECK(run(rs, {{"folded", "\tZ"}}).empty());
+  CHECK(run(rs, {{"folded", ")z"}}) == strings{"The selected folded is invalid."});
+}
+
+// The regex prefilter reads a value sixteen bytes at a time with the same over-reading load:
+// values ending at a page end, of every length around 16, with the required byte first,
+// last or absent, get search()'s answer.
+TEST_CASE("rules.regex_prefilter_at_page_ends", "[rules]") {
+  const std::string pattern = "/^[+-]?\\d(\\.\\d+)?E[+-]?\\d+$/i";
+  auto compiled = regex::compile(pattern);
+  REQUIRE(compiled.ok());
+  const import_type t = make_type({make_field("phone", {"nullable|not_regex:" + pattern})});
+  const rule_set rs = compile_or_fail(t);
+  page_buffer buffer;
+  for (size_t n = 1; n <= 34; ++n) {
+    for (const std::string& v : {std::string(n, '7'), "1e" + std::string(n, '5'), "4.4" + std::string(n, '9') + "E+1",
+                                 std::string(n, '0') + "e", "9" + std::string(n, 'x') + "E"}) {
+      bool too_complex = false;
+      const bool found = compiled.value().search(v, &too_complex);
+      INFO("value \"" << v << "\"");
+      CHECK(passes_both_ways(rs, v) == (!found || too_complex));
+      CHECK(passes_both_ways(rs, buffer.at_page_end(v)) == (!found || too_complex));
+    }
   }
 }
