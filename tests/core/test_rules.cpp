@@ -908,7 +908,7 @@ bool passes_both_ways(const rule_set& rs, std::string_view value) {
   CHECK((suspect || row_passes));  // no suspect bit: no violation
   if (suspect) {
     std::vector<violation> exact;
-    CHECK(rs.check_fields(cells, present, suspects, exact) == row_passes);
+    CHECK(rs.check_fields(block, 0, suspects, exact) == row_passes);
   }
   return row_passes;
 }
