@@ -852,27 +852,20 @@ inline uint64_t load_digit_values8(const char* p, size_t n) noexcept {
     w = uint64_t{static_cast<unsigned char>(p[0])} | uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
   }
-  return (w ^ 0x3030303030303030ull) << (8 * (8 - n));
+  return (w ^ 0x3030303030303030ull) << ((0 - 8 * n) & 63);  // 64 - 8n, and 0 for n = 8
 }
 
 }  // namespace
 
-bool parse_integer(std::string_view s, int64_t& out) noexcept {
-  // Fast paths: plain digits, up to 8 in one word, up to 18 (which cannot overflow) in a
-  // loop. Anything else (sign, surrounding whitespace, 19+ digits) takes the general path.
+namespace {
+
+/// parse_integer for what the word path leaves: 9+ bytes (up to 18 plain digits cannot
+/// overflow: a loop), and anything with a byte that is not a digit, whose first such
+/// byte is at i. Out of line, so the word path takes no stack frame.
+[[gnu::noinline]] bool parse_integer_rest(std::string_view s, size_t i, int64_t& out) noexcept {
   const size_t n = s.size();
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t i = 0;  // the first byte that is not a digit
-  if (n - 1 < 8) {
-    const uint64_t digits = load_digit_values8(s.data(), n);
-    const uint64_t bad = non_digit_values(digits);
-    if (bad == 0) {
-      if (p[0] == '0' && n > 1) return false;  // no leading zeros
-      out = eight_digits_value(digits);
-      return true;
-    }
-    i = static_cast<size_t>(std::countr_zero(bad)) / 8 - (8 - n);  // the padding is digits
-  } else if (n - 1 < 18) {
+  if (n - 9 < 10) {
     uint64_t acc = 0;
     for (; i < n; ++i) {
       const unsigned d = unsigned{p[i]} - unsigned{'0'};
@@ -880,7 +873,7 @@ bool parse_integer(std::string_view s, int64_t& out) noexcept {
       acc = acc * 10 + d;
     }
     if (i == n) {
-      if (p[0] == '0' && n > 1) return false;
+      if (p[0] == '0') return false;  // no leading zeros
       out = static_cast<int64_t>(acc);
       return true;
     }
@@ -910,6 +903,23 @@ bool parse_integer(std::string_view s, int64_t& out) noexcept {
     acc = -acc;
   }
   out = acc;
+  return true;
+}
+
+}  // namespace
+
+bool parse_integer(std::string_view s, int64_t& out) noexcept {
+  // Fast path: up to 8 plain digits in one word. The rest (more digits, a sign,
+  // surrounding whitespace, …) is parse_integer_rest's.
+  const size_t n = s.size();
+  if (n - 1 >= 8) return parse_integer_rest(s, 0, out);
+  const uint64_t digits = load_digit_values8(s.data(), n);
+  const uint64_t bad = non_digit_values(digits);
+  if (bad != 0) {
+    return parse_integer_rest(s, static_cast<size_t>(std::countr_zero(bad)) / 8 - (8 - n), out);  // the padding is digits
+  }
+  if (s[0] == '0' && n > 1) return false;  // no leading zeros
+  out = eight_digits_value(digits);
   return true;
 }
 
