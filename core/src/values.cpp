@@ -35,6 +35,21 @@ constexpr bool is_hex(char c) noexcept {
 }
 constexpr char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Unaligned loads, for the word-at-a-time code: the first byte is the lowest.
+static_assert(std::endian::native == std::endian::little, "the SWAR code reads the first byte lowest");
+
+inline uint64_t load8(const char* p) noexcept {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+inline uint64_t load4(const char* p) noexcept {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
 // PHP's is_numeric whitespace: " \t\n\r\v\f".
 constexpr bool is_php_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -161,82 +176,138 @@ bool read_unpadded(std::string_view s, size_t& i, int& value) noexcept {
 
 namespace {
 
-// The same count for the dates a cell can hold, in fewer and shorter steps: Neri and
+// The same count in fewer and shorter steps, for every year a date_value holds: Neri and
 // Schneider's form ("Euclidean affine functions and their application to calendar
-// algorithms", 2022; libstdc++'s chrono uses it). The year is shifted by a multiple of 400
-// years so every quotient is of a non-negative number, and unsigned 32-bit arithmetic then
-// needs no sign fix-ups. Counting from March, the month's first day is (979m - 2919) / 32.
-// Valid for months 1–12 and years within ±1,000,000 (1461 × the shifted year stays under
-// 2^32); days_from_civil answers for the rest.
-constexpr bool fast_civil_range(int32_t y, unsigned m) noexcept {
-  return m - 1 < 12 && static_cast<uint32_t>(y) + 1'000'000u <= 2'000'000u;  // unsigned: no overflow
+// algorithms", 2022; libstdc++'s chrono uses it). Years run from March, so the leap day
+// ends a year, and are shifted by a multiple of 400 years that makes every int32 year
+// positive: no quotient needs a sign fix-up, and no 64-bit product can overflow. What
+// depends on the month alone is a table. Months outside 1-12 (out of contract) go to
+// days_from_civil, which keeps its answers for them.
+constexpr int64_t civil_year_shift = 5'368'710ll * 400;  // 2,147,484,000 > 2^31
+
+// year / 100 as one multiply and shift: the multiplier is 2^37 / 100 rounded up, i.e.
+// (2^37 + 28) / 100, so the product overshoots year / 100 by year * 28 / (100 * 2^37),
+// under 1/100 (and the quotient exact) while year < 2^37 / 28, about 4.9e9. Shifted
+// years stay under 4.3e9.
+constexpr uint64_t centuries_of(uint64_t year) noexcept { return (year * 1'374'389'535ull) >> 37; }
+
+// Days from the shifted origin to the start of the March-based `year`.
+constexpr int64_t days_before_shifted_year(uint64_t year) noexcept {
+  const uint64_t centuries = centuries_of(year);
+  return static_cast<int64_t>(1461 * year / 4 - centuries + centuries / 4);
 }
 
+// What depends on the month alone, indexed by month 1-12: the year offset (the shift, less
+// one for January and February, which count in the March-based year before) and the day
+// offset (days from the March-based year's start to the month's day 0, less the epoch's
+// count). Two arrays side by side, so one base address and the month times 8 reach both.
+struct civil_month_table {
+  std::array<int64_t, 13> year_offset{};
+  std::array<int64_t, 13> day_offset{};
+};
+
+constexpr civil_month_table civil_months = [] {
+  constexpr int64_t month_start_from_march[13] = {0, 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+  // 1970-01-01 is day 306 of the March-based year 1969.
+  constexpr int64_t epoch = days_before_shifted_year(1969 + civil_year_shift) + 306;
+  civil_month_table t;
+  for (size_t m = 1; m <= 12; ++m) {
+    t.year_offset[m] = civil_year_shift - (m < 3 ? 1 : 0);
+    t.day_offset[m] = month_start_from_march[m] - 1 - epoch;
+  }
+  return t;
+}();
+
+// Month 1-12, any year and day a date_value holds.
 constexpr int64_t days_from_civil_fast(int32_t y, unsigned m, unsigned d) noexcept {
-  constexpr uint32_t year_shift = 1'468'000;        // 3,670 × 400 years
-  constexpr uint32_t epoch_from_shift = 536'895'458;  // days from the shifted origin to 1970-01-01
-  const uint32_t january_or_february = m < 3 ? 1 : 0;
-  const uint32_t year = static_cast<uint32_t>(y) + year_shift - january_or_february;  // from March
-  const uint32_t month = m + 12 * january_or_february;                              // 3..14
-  const uint32_t centuries = year / 100;
-  const uint32_t year_days = 1461 * year / 4 - centuries + centuries / 4;
-  const uint32_t days_before_month = (979 * month - 2919) / 32;
-  // Modulo 2^32, then read as signed: exact, as the true count fits in 32 bits.
-  return static_cast<int32_t>(year_days + days_before_month + d - 1 - epoch_from_shift);
+  const uint64_t year = static_cast<uint64_t>(y + civil_months.year_offset[m]);
+  return days_before_shifted_year(year) + civil_months.day_offset[m] + d;
 }
+
+static_assert(days_from_civil_fast(1970, 1, 1) == 0 && days_from_civil_fast(2000, 3, 1) == 11017);
+static_assert(days_from_civil_fast(std::numeric_limits<int32_t>::min(), 1, 1) ==
+              days_from_civil(std::numeric_limits<int32_t>::min(), 1, 1));
+static_assert(days_from_civil_fast(std::numeric_limits<int32_t>::max(), 12, 31) ==
+              days_from_civil(std::numeric_limits<int32_t>::max(), 12, 31));
 
 }  // namespace
 
 int64_t date_value::epoch_seconds() const noexcept {
   const int64_t days =
-      fast_civil_range(year, month) ? days_from_civil_fast(year, month, day) : days_from_civil(year, month, day);
+      month - 1u < 12u ? days_from_civil_fast(year, month, day) : days_from_civil(year, month, day);
   return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 namespace {
 
+// Nonzero when a byte of x is not 0..9 (x: ASCII digits with '0' taken off by xor, so a
+// non-digit is above 9), and then its lowest high bit is in the lowest such byte: adding
+// 0x76 sets the high bit of a byte over 9 and leaves 0..9 under it. Only a byte of 0x8A
+// or more carries into the next, and it has its own high bit already, so the carry can
+// blur the bytes above the first non-digit but never hide it.
+constexpr uint64_t non_digit_values(uint64_t x) noexcept {
+  return ((x + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+}
+
+// 16-bit lanes of two digits each, from eight digit values (0..9 each, the first one in
+// the lowest byte): each lane's first digit times ten plus its second, with no carry
+// between lanes (fast_float's parse_eight_digits_unrolled, first step).
+constexpr uint64_t two_digit_lanes(uint64_t digits) noexcept {
+  return ((digits * (10 * 256 + 1)) >> 8) & 0x00FF00FF00FF00FFull;
+}
+
+// The number eight digit values spell: three multiplies instead of eight dependent steps
+// (the rest of parse_eight_digits_unrolled; its first mask is not needed, the values are
+// already bare).
+constexpr uint32_t eight_digits_value(uint64_t digits) noexcept {
+  const uint64_t fours = (two_digit_lanes(digits) * (100 * 65536 + 1)) >> 16;  // 32-bit lanes of four digits
+  return static_cast<uint32_t>(((fours & 0x0000FFFF0000FFFFull) * (10000 * (uint64_t{1} << 32) + 1)) >> 32);
+}
+
+// The length of each month in a common year, for every two-digit month: 0 for the months
+// that do not exist, so one lookup also rejects them.
+constexpr std::array<uint8_t, 100> common_month_days{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
 // The two shapes nearly every date cell has, "DD/MM/YYYY" (or with '-' / '.') and
 // "YYYY-MM-DD", read straight from their fixed positions. Returns false for anything else
 // (including a shape match with a non-digit in it), and the general parser then decides;
 // when it returns true, the general parser would have given the same answer.
-// High bit of each byte of w that is not an ASCII digit, among the bytes in `positions`
-// (0xFF per byte to test).
-constexpr uint64_t non_digits(uint64_t w, uint64_t positions) noexcept {
-  constexpr uint64_t lows = 0x7F7F7F7F7F7F7F7Full;
-  const uint64_t x = w ^ 0x3030303030303030ull;  // a digit becomes 0..9
-  return (((x & lows) + 0x7676767676767676ull) | x) & positions & ~lows;
-}
-
+//
+// Either shape's eight digits are first gathered into one word as "DDMMYYYY" (two loads
+// cover the ten bytes, shifts and masks move the fields), so one test finds a non-digit
+// anywhere and two multiplies read all three numbers.
 bool parse_fixed_date(std::string_view s, date_value& out, date_error& result) noexcept {
   if (s.size() != 10) return false;
   const char* p = s.data();
-  uint64_t head;  // bytes 0..7
-  uint16_t tail;  // bytes 8..9, digits in both shapes
-  std::memcpy(&head, p, 8);
-  std::memcpy(&tail, p + 8, 2);
-  const auto digit = [&](size_t i) { return static_cast<int>(static_cast<unsigned char>(p[i])) - '0'; };
-  int day = 0, month = 0, year = 0;
+  const uint64_t head = load8(p), tail = load8(p + 2);  // bytes 0..7 and 2..9
+  uint64_t ddmmyyyy;
   const char sep = p[2];
-  if (sep == p[5] && (sep == '/' || sep == '-' || sep == '.')) {
-    // DD?MM?YYYY: digits at 0 1 3 4 6 7 (and 8 9).
-    if ((non_digits(head, 0xFFFF00FFFF00FFFFull) | non_digits(tail, 0xFFFF)) != 0) return false;
-    day = digit(0) * 10 + digit(1);
-    month = digit(3) * 10 + digit(4);
-    year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9);
+  if (sep == p[5] && static_cast<unsigned char>(sep - '-') <= '/' - '-') {  // '-', '.' or '/'
+    // DD?MM?YYYY: DD is head bytes 0-1, MM head bytes 3-4, YYYY tail bytes 4-7.
+    ddmmyyyy = (head & 0xFFFF) | ((head >> 8) & 0xFFFF0000) | (tail & 0xFFFFFFFF00000000ull);
   } else if (p[4] == '-' && p[7] == '-') {
-    // YYYY-MM-DD: digits at 0 1 2 3 5 6 (and 8 9).
-    if ((non_digits(head, 0x00FFFF00FFFFFFFFull) | non_digits(tail, 0xFFFF)) != 0) return false;
-    year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-    month = digit(5) * 10 + digit(6);
-    day = digit(8) * 10 + digit(9);
+    // YYYY-MM-DD: YYYY is head bytes 0-3, MM head bytes 5-6, DD tail bytes 6-7.
+    ddmmyyyy = (tail >> 48) | ((head >> 24) & 0xFFFF0000) | (head << 32);
   } else {
     return false;
   }
+  const uint64_t digits = ddmmyyyy ^ 0x3030303030303030ull;  // each byte 0..9 if a digit
+  if (non_digit_values(digits) != 0) return false;
+  // 16-bit lanes DD, MM, CC, YY; then CC * 100 + YY, which eight_digits_value's second
+  // step leaves in the top lane.
+  const uint64_t pairs = two_digit_lanes(digits);
+  const int year = static_cast<int>((pairs * (100 * 65536 + 1)) >> 48);
+  const unsigned day = pairs & 0xFF, month = (pairs >> 16) & 0xFF;
   out = date_value{};
   out.year = year;
   out.month = static_cast<uint8_t>(month);
   out.day = static_cast<uint8_t>(day);
-  result = check_calendar(year, month, day);
+  // check_calendar's answer: year 0 and days past the month's end are impossible. Only
+  // February 29 needs the leap-year rule, and only after the common year has refused it.
+  constexpr uint64_t february_29 = (uint64_t{2} << 16) | 29;
+  const bool exists = year != 0 && (day - 1 < common_month_days[month] ||
+                                    ((pairs & 0xFF00FF) == february_29 && is_leap(year)));
+  result = exists ? date_error::ok : date_error::impossible_date;
   return true;
 }
 
@@ -474,18 +545,6 @@ constexpr uint64_t bytes_in_range(uint64_t w, uint8_t lo, uint8_t hi) noexcept {
   return (w & highs) | (~(digits | letters) & highs);
 }
 
-[[maybe_unused]] uint64_t load8(const char* p) noexcept {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-
-[[maybe_unused]] uint64_t load4(const char* p) noexcept {
-  uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
-
 // ── 16 bytes at a time: SSE2 on x86-64, SIMD128 on WebAssembly, SWAR elsewhere ──────────
 // Just what is_uuid and is_email need: byte equality and unsigned ranges, as a lane mask,
 // and the lanes' high bits as 16 bits (bit i for byte i).
@@ -496,11 +555,13 @@ inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
   return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
 }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return _mm_or_si128(a, b); }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return _mm_and_si128(a, b); }
 inline bytes16 equal(bytes16 x, char c) noexcept { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
-inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {  // lo <= byte <= hi, unsigned
-  const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
+// lo <= byte <= hi, unsigned, for ranges under 128 bytes wide: the add moves lo..hi to the
+// bottom of the signed bytes (-128 …), and every other byte above them, so one signed
+// compare decides.
+inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
+  const __m128i d = _mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(0x80 - static_cast<unsigned char>(lo))));
+  return _mm_cmplt_epi8(d, _mm_set1_epi8(static_cast<char>(-128 + (hi - lo) + 1)));
 }
 inline bytes16 ascii_lower(bytes16 x) noexcept { return _mm_or_si128(x, _mm_set1_epi8(0x20)); }
 inline unsigned lane_bits(bytes16 m) noexcept { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
@@ -511,7 +572,6 @@ inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept {
   return wasm_i64x2_make(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
 }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return wasm_v128_or(a, b); }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return wasm_v128_and(a, b); }
 inline bytes16 equal(bytes16 x, char c) noexcept { return wasm_i8x16_eq(x, wasm_i8x16_splat(c)); }
 inline bytes16 in_range(bytes16 x, char lo, char hi) noexcept {
   return wasm_u8x16_le(wasm_i8x16_sub(x, wasm_i8x16_splat(lo)), wasm_i8x16_splat(static_cast<int8_t>(hi - lo)));
@@ -528,7 +588,6 @@ struct bytes16 {
 inline bytes16 load16(const char* p) noexcept { return {load8(p), load8(p + 8)}; }
 inline bytes16 from_words(uint64_t lo, uint64_t hi) noexcept { return {lo, hi}; }
 inline bytes16 either(bytes16 a, bytes16 b) noexcept { return {a.lo | b.lo, a.hi | b.hi}; }
-inline bytes16 both(bytes16 a, bytes16 b) noexcept { return {a.lo & b.lo, a.hi & b.hi}; }
 constexpr uint64_t ascii_in_range(uint64_t w, char lo, char hi) noexcept {
   return bytes_in_range(w & ~highs, static_cast<uint8_t>(lo), static_cast<uint8_t>(hi)) & ~w;
 }
@@ -685,78 +744,25 @@ inline bytes16 load_short(const char* p, size_t n) noexcept {
   return from_words(lo, hi);
 }
 
-/// Where an address's separators and special bytes are, one bit per byte (bit i for s[i]).
+/// Where an address's common bytes and separators are, one bit per byte (bit i for s[i]).
 struct email_masks {
+  uint64_t common = 0;     // letters, digits, '@' and '.': nearly every byte of an address
   uint64_t at = 0;
-  uint64_t separator = 0;   // '@' or '.'
-  uint64_t dash = 0;
-  uint64_t local_only = 0;  // plus, underscore, apostrophe: atext, but no label may hold them
+  uint64_t separator = 0;  // '@' or '.'
 };
 
-/// Adds a chunk's bytes to the masks; returns the lanes that hold plain bytes (letters,
-/// digits, '@' '.' '-' and the local-only ones): the bytes the masks can decide.
-inline bytes16 classify_email_chunk(bytes16 x, size_t shift, email_masks& m) noexcept {
+/// Adds a chunk's bytes (at s[shift..]) to the masks.
+inline void classify_email_chunk(bytes16 x, size_t shift, email_masks& m) noexcept {
   const bytes16 alnum = either(in_range(x, '0', '9'), in_range(ascii_lower(x), 'a', 'z'));
-  const bytes16 at = equal(x, '@'), separator = either(at, equal(x, '.')), dash = equal(x, '-');
-  const bytes16 local_only = either(either(equal(x, '+'), equal(x, '_')), equal(x, '\''));
+  const bytes16 at = equal(x, '@'), separator = either(at, equal(x, '.'));
   const auto bits = [shift](bytes16 v) { return uint64_t{lane_bits(v)} << shift; };
+  m.common |= bits(either(alnum, separator));
   m.at |= bits(at);
   m.separator |= bits(separator);
-  m.dash |= bits(dash);
-  m.local_only |= bits(local_only);
-  return either(either(alnum, local_only), either(separator, dash));
 }
 
-enum class email_verdict : uint8_t { invalid, valid, unsettled };
-
-/// For an address with a byte the masks do not decide: invalid when the first such byte
-/// is one no unquoted address may hold anywhere (space, control, comma, …), so that
-/// "jane doe@example.com" needs no full scan; otherwise the exact scan decides.
-email_verdict odd_email_verdict(std::string_view s) noexcept {
-  for (const char ch : s) {
-    const uint8_t cls = email_classes[static_cast<unsigned char>(ch)];
-    if ((cls & plain_class) == 0) {
-      return (s[0] != '"' && (cls & never_unquoted_class) != 0) ? email_verdict::invalid : email_verdict::unsettled;
-    }
-  }
-  return email_verdict::unsettled;  // not reached: the masks saw a byte that is not plain
-}
-
-/// The usual address (3–64 plain bytes), decided from the class masks 16 bytes at a
-/// time; anything else goes to odd_email_verdict.
-email_verdict plain_email_verdict(std::string_view s) noexcept {
-  const size_t n = s.size();
-  if (n < 3 || n > 64) return email_verdict::unsettled;
-  const char* p = s.data();
-  email_masks m;
-  unsigned plain_lanes;
-  if (n <= 16) {
-    plain_lanes = lane_bits(classify_email_chunk(load_short(p, n), 0, m)) | (0xFFFFu << n);  // padding
-  } else {
-    // Whole chunks, then the last 16 bytes (their overlap agrees with what is there).
-    bytes16 plain = classify_email_chunk(load16(p), 0, m);
-    for (size_t at = 16; at + 16 < n; at += 16) plain = both(plain, classify_email_chunk(load16(p + at), at, m));
-    plain_lanes = lane_bits(both(plain, classify_email_chunk(load16(p + n - 16), n - 16, m)));
-  }
-  if ((plain_lanes & 0xFFFFu) != 0xFFFFu) return odd_email_verdict(s);
-  // Only plain bytes: the rules of the exact scan, as masks. Exactly one '@'; no '@' or
-  // '.' at either end or next to another; in the domain none of the local-only bytes and
-  // no '-' at a label's start or end. The domain is at most 62 bytes, so no label can be
-  // over 63.
-  const uint64_t last = uint64_t{1} << (n - 1);
-  const uint64_t domain = ~((m.at << 1) - 1);  // the masks are clear past the end
-  const uint64_t sep = m.separator;
-  const uint64_t bad = (m.at & (m.at - 1)) | (sep & (1 | last)) | (sep & (sep >> 1)) | (m.local_only & domain) |
-                       (m.dash & domain & ((sep << 1) | (sep >> 1) | last));
-  return (m.at != 0 && bad == 0) ? email_verdict::valid : email_verdict::invalid;
-}
-
-}  // namespace
-
-bool is_email(std::string_view s) noexcept {
-  if (const email_verdict fast = plain_email_verdict(s); fast != email_verdict::unsettled) {
-    return fast == email_verdict::valid;
-  }
+/// is_email byte by byte, for every address: the reference the masks follow.
+[[gnu::noinline]] bool is_email_exact(std::string_view s) noexcept {
   if (s.empty()) return false;
   if (s.front() == '"') {
     const size_t at = s.rfind('@');
@@ -778,13 +784,68 @@ bool is_email(std::string_view s) noexcept {
   return is_valid_domain(s.substr(i + 1));
 }
 
+/// The rules of the exact scan, as masks of an address of n bytes. Exactly one '@'; no
+/// '@' or '.' at either end or next to another; in the domain none of the local-only
+/// bytes and no '-' at a label's start or end. The domain is at most 62 bytes, so no label
+/// can be over 63.
+inline bool email_masks_valid(size_t n, uint64_t at, uint64_t sep, uint64_t dash, uint64_t local_only) noexcept {
+  const uint64_t last = uint64_t{1} << (n - 1);
+  const uint64_t domain = ~((at << 1) - 1);  // the masks are clear past the end
+  const uint64_t bad = (at & (at - 1)) | (sep & (1 | last)) | (sep & (sep >> 1)) | (local_only & domain) |
+                       (dash & domain & ((sep << 1) | (sep >> 1) | last));
+  return at != 0 && bad == 0;
+}
+
+/// An address of 3–64 bytes with bytes besides the common ones, at the lanes in `rare`:
+/// each is looked up on its own. '-' and the local-only bytes join the masks; at the
+/// first byte that is none of these the masks cannot decide, and the exact scan does,
+/// unless no unquoted address may hold that byte anywhere (space, control, comma, …): then
+/// "jane doe@example.com" is invalid without it. Out of line, as the usual address needs
+/// none of this: it then takes no stack frame.
+[[gnu::noinline]] bool is_email_with_rare_bytes(std::string_view s, uint64_t at, uint64_t separator,
+                                                uint64_t rare) noexcept {
+  uint64_t dash = 0;
+  uint64_t local_only = 0;  // plus, underscore, apostrophe: atext, but no label may hold them
+  for (; rare != 0; rare &= rare - 1) {
+    const auto c = static_cast<unsigned char>(s[static_cast<size_t>(std::countr_zero(rare))]);
+    const uint8_t cls = email_classes[c];
+    if ((cls & plain_class) == 0) return (s[0] == '"' || (cls & never_unquoted_class) == 0) && is_email_exact(s);
+    (c == '-' ? dash : local_only) |= rare & (0 - rare);
+  }
+  return email_masks_valid(s.size(), at, separator, dash, local_only);
+}
+
+}  // namespace
+
+bool is_email(std::string_view s) noexcept {
+  // The usual address (3–64 bytes of letters, digits and @ . - + _ ') is decided from
+  // masks. The vector pass finds only the common bytes and the separators; any others go
+  // to is_email_with_rare_bytes.
+  const size_t n = s.size();
+  if (n < 3 || n > 64) return is_email_exact(s);
+  const char* p = s.data();
+  email_masks m;
+  if (n <= 16) {
+    classify_email_chunk(load_short(p, n), 0, m);  // the padding lanes are zeros: in no mask
+  } else {
+    // Whole chunks, then the last 16 bytes (their overlap agrees with what is there).
+    classify_email_chunk(load16(p), 0, m);
+    for (size_t at = 16; at + 16 < n; at += 16) classify_email_chunk(load16(p + at), at, m);
+    classify_email_chunk(load16(p + n - 16), n - 16, m);
+  }
+  const uint64_t lanes = (uint64_t{2} << (n - 1)) - 1;  // bits 0..n-1 (n = 64 wraps round to all)
+  if (m.common != lanes) return is_email_with_rare_bytes(s, m.at, m.separator, lanes & ~m.common);
+  return email_masks_valid(n, m.at, m.separator, 0, 0);
+}
+
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "the SWAR digit code reads the first byte lowest");
-
-/// p[0..n), 1 <= n <= 8, right-aligned in a word behind '0' padding ("4328860" gives
-/// "04328860"), reading no byte outside it: two overlapping 4-byte loads (or three bytes).
-inline uint64_t load_digits8(const char* p, size_t n) noexcept {
+/// The values of p[0..n) as digits, 1 <= n <= 8, right-aligned in a word behind zeros
+/// ("4328860" gives 0,4,3,2,8,8,6,0 from the lowest byte up), reading no byte outside
+/// them: two overlapping 4-byte loads (or three bytes), '0' taken off by xor, then the
+/// shift that both right-aligns and drops the lanes past the end. A byte that is no digit
+/// stays over 9 (see non_digit_values).
+inline uint64_t load_digit_values8(const char* p, size_t n) noexcept {
   uint64_t w;
   if (n >= 4) {
     w = load4(p) | load4(p + n - 4) << (8 * (n - 4));
@@ -792,35 +853,20 @@ inline uint64_t load_digits8(const char* p, size_t n) noexcept {
     w = uint64_t{static_cast<unsigned char>(p[0])} | uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
   }
-  return n == 8 ? w : w << (8 * (8 - n)) | (0x3030303030303030ull >> (8 * n));
-}
-
-/// The value of eight ASCII digits, the first one in the lowest byte: three multiplies
-/// instead of eight dependent steps (fast_float's parse_eight_digits_unrolled).
-constexpr uint32_t eight_digits_value(uint64_t w) noexcept {
-  w = ((w & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
-  w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
-  return static_cast<uint32_t>(((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32);
+  return (w ^ 0x3030303030303030ull) << ((0 - 8 * n) & 63);  // 64 - 8n, and 0 for n = 8
 }
 
 }  // namespace
 
-bool parse_integer(std::string_view s, int64_t& out) noexcept {
-  // Fast paths: plain digits, up to 8 in one word, up to 18 (which cannot overflow) in a
-  // loop. Anything else (sign, surrounding whitespace, 19+ digits) takes the general path.
+namespace {
+
+/// parse_integer for what the word path leaves: 9+ bytes (up to 18 plain digits cannot
+/// overflow: a loop), and anything with a byte that is not a digit, whose first such
+/// byte is at i. Out of line, so the word path takes no stack frame.
+[[gnu::noinline]] bool parse_integer_rest(std::string_view s, size_t i, int64_t& out) noexcept {
   const size_t n = s.size();
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t i = 0;  // the first byte that is not a digit
-  if (n - 1 < 8) {
-    const uint64_t w = load_digits8(s.data(), n);
-    const uint64_t bad = non_digits(w, ~uint64_t{0});
-    if (bad == 0) {
-      if (p[0] == '0' && n > 1) return false;  // no leading zeros
-      out = eight_digits_value(w);
-      return true;
-    }
-    i = static_cast<size_t>(std::countr_zero(bad)) / 8 - (8 - n);  // the padding is digits
-  } else if (n - 1 < 18) {
+  if (n - 9 < 10) {
     uint64_t acc = 0;
     for (; i < n; ++i) {
       const unsigned d = unsigned{p[i]} - unsigned{'0'};
@@ -828,7 +874,7 @@ bool parse_integer(std::string_view s, int64_t& out) noexcept {
       acc = acc * 10 + d;
     }
     if (i == n) {
-      if (p[0] == '0' && n > 1) return false;
+      if (p[0] == '0') return false;  // no leading zeros
       out = static_cast<int64_t>(acc);
       return true;
     }
@@ -861,13 +907,30 @@ bool parse_integer(std::string_view s, int64_t& out) noexcept {
   return true;
 }
 
+}  // namespace
+
+bool parse_integer(std::string_view s, int64_t& out) noexcept {
+  // Fast path: up to 8 plain digits in one word. The rest (more digits, a sign,
+  // surrounding whitespace, …) is parse_integer_rest's.
+  const size_t n = s.size();
+  if (n - 1 >= 8) return parse_integer_rest(s, 0, out);
+  const uint64_t digits = load_digit_values8(s.data(), n);
+  const uint64_t bad = non_digit_values(digits);
+  if (bad != 0) {
+    return parse_integer_rest(s, static_cast<size_t>(std::countr_zero(bad)) / 8 - (8 - n), out);  // the padding is digits
+  }
+  if (s[0] == '0' && n > 1) return false;  // no leading zeros
+  out = eight_digits_value(digits);
+  return true;
+}
+
 bool parse_numeric(std::string_view s, double& out) noexcept {
   // Fast path: 1–8 plain digits (leading zeros are fine here) are an exact integer, the
   // double fast_float would give.
   if (const size_t n = s.size(); n - 1 < 8) {
-    const uint64_t w = load_digits8(s.data(), n);
-    if (non_digits(w, ~uint64_t{0}) == 0) {
-      out = eight_digits_value(w);
+    const uint64_t digits = load_digit_values8(s.data(), n);
+    if (non_digit_values(digits) == 0) {
+      out = eight_digits_value(digits);
       return true;
     }
   }

@@ -831,3 +831,118 @@ TEST_CASE("values.utf8_length_matches_a_byte_count", "[values]") {
     REQUIRE(utf8_length(s) == expected);
   }
 }
+
+// ── the third round: one word per date, one vector pass per address ──────────
+
+TEST_CASE("values.parse_date_fixed_shapes_match_the_general_parser_every_year", "[values]") {
+  // The fast path reads DD?MM?YYYY and YYYY-MM-DD from one word; " " + s takes the general
+  // parser. Every year 0000-9999 at the month ends that depend on it (and just past them).
+  size_t checked = 0, valid = 0;
+  const auto same = [&](const std::string& s) {
+    date_value fast, general;
+    const date_error a = parse_date(s, fast);
+    const date_error b = parse_date(" " + s, general);
+    ++checked;
+    if (a == date_error::ok) ++valid;
+    if (a != b || (a == date_error::ok && !(fast == general))) {
+      FAIL_CHECK(s);
+    }
+  };
+  const auto digits = [](int n, int width) {
+    std::string t(static_cast<size_t>(width), '0');
+    for (int i = width - 1; i >= 0; --i, n /= 10) t[static_cast<size_t>(i)] = static_cast<char>('0' + n % 10);
+    return t;
+  };
+  for (int year = 0; year <= 9999; ++year) {
+    const std::string y = digits(year, 4);
+    for (const auto& [day, month] : {std::pair{28, 2}, {29, 2}, {30, 2}, {31, 1}, {32, 1}, {30, 4}, {31, 4},
+                                     {31, 12}, {1, 0}, {1, 13}, {0, 6}}) {
+      same(digits(day, 2) + "/" + digits(month, 2) + "/" + y);
+      same(y + "-" + digits(month, 2) + "-" + digits(day, 2));
+    }
+  }
+  CHECK(checked == 10000 * 11 * 2);
+  CHECK(valid == 9999 * 4 * 2 + 2424 * 2);  // four real dates a year, and 2,424 leap years in 1-9999
+  // Random strings of 8-12 bytes, mostly digits with the separators where the shapes have
+  // them, and every byte value now and then.
+  uint64_t state = 0x243F6A8885A308D3ull;
+  const auto next = [&] {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545F4914F6CDD1Dull;
+  };
+  const std::string_view separators("/-.-:T ", 7);
+  for (int k = 0; k < 300000; ++k) {
+    const size_t length = 8 + next() % 5;
+    const bool iso = k % 2 == 0;
+    std::string s;
+    for (size_t i = 0; i < length; ++i) {
+      const bool separator = iso ? (i == 4 || i == 7) : (i == 2 || i == 5);
+      s += separator ? separators[next() % (k % 3 ? 3 : separators.size())] : static_cast<char>('0' + next() % 10);
+    }
+    if (k % 5 == 0) s[next() % length] = static_cast<char>(next() % 256);
+    same(s);
+  }
+}
+
+TEST_CASE("values.epoch_seconds_matches_days_from_civil_for_any_year", "[values]") {
+  // The fast form covers every int32 year (months 1-12, any day byte).
+  epoch_checker check_epoch;
+  xorshift rng{0x9E3779B97F4A7C15ull};
+  for (int k = 0; k < 300000; ++k) {
+    const auto y = static_cast<int32_t>(static_cast<uint32_t>(rng.next()));
+    const auto below = [&](uint64_t n) { return static_cast<int>(rng.next() % n); };
+    check_epoch(y, 1 + below(12), below(256), below(24), below(60), below(60));
+  }
+  // The years around the shift's multiples of 400 and the century boundaries.
+  for (const int32_t base : {-2'147'483'600, -400, 0, 1600, 2'147'483'200}) {
+    for (int32_t dy = -1; dy <= 401; dy += 4) {
+      for (int m = 1; m <= 12; ++m) check_epoch(base + dy, m, 1 + (m * 7) % 28);
+    }
+  }
+  INFO("first wrong: " << check_epoch.first_wrong);
+  CHECK(check_epoch.wrong == 0);
+}
+
+TEST_CASE("values.is_email_every_byte_at_every_position", "[values]") {
+  // Addresses of the lengths around the 16-byte chunks, each byte replaced by every byte
+  // value. The exact answer: a string with a 62-letter label added to its domain is over
+  // 64 bytes, which only the exact scan reads, and the label changes no verdict.
+  const auto exact = [](const std::string& s) { return is_email(s + "." + std::string(62, 'q')); };
+  size_t valid = 0;
+  const std::string bases[] = {"a@b",
+                               "ab.cd@ef.gh.ijk",
+                               "first.last12@post.example",
+                               "florence.smith0@btinternet.example",
+                               "o-neill_x+y@mail-host.example.co.uk",
+                               std::string(40, 'k') + "@" + std::string(23, 'd')};
+  for (const std::string& base : bases) {
+    for (size_t i = 0; i < base.size(); ++i) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s = base;
+        s[i] = static_cast<char>(b);
+        if (is_email(s) != exact(s)) FAIL_CHECK(s);
+        if (is_email(s)) ++valid;
+      }
+    }
+  }
+  CHECK(valid > 5000);
+}
+
+TEST_CASE("values.parse_integer_every_byte_at_every_position", "[values]") {
+  // Digit strings of 1-9 bytes (the word path and the loop), each byte replaced by every
+  // byte value: bytes from 0x8A up carry in the word's digit test.
+  for (size_t length = 1; length <= 9; ++length) {
+    for (size_t i = 0; i < length; ++i) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s = std::string("918273645").substr(0, length);
+        s[i] = static_cast<char>(b);
+        int64_t fast = -1, general = -2;
+        const bool a = parse_integer(s, fast);
+        const bool g = parse_integer(" " + s, general);
+        if (a != g || (a && fast != general)) FAIL_CHECK(s);
+      }
+    }
+  }
+}
