@@ -181,13 +181,14 @@ namespace {
 // algorithms", 2022; libstdc++'s chrono uses it). Years run from March, so the leap day
 // ends a year, and are shifted by a multiple of 400 years that makes every int32 year
 // positive: no quotient needs a sign fix-up, and no 64-bit product can overflow. What
-// depends on the month alone is a table. Months outside 1-12 (out of contract) go to days_from_civil, which keeps its
-// answers for them.
+// depends on the month alone is a table. Months outside 1-12 (out of contract) go to
+// days_from_civil, which keeps its answers for them.
 constexpr int64_t civil_year_shift = 5'368'710ll * 400;  // 2,147,484,000 > 2^31
 
-// year / 100 for 0 <= year < 2^37 / 28 (about 4.9e9; shifted years stay under 4.3e9):
-// the multiplier is 2^37 / 100 rounded up, which is 28 / 2^37 too much per unit of
-// year, and that excess stays under one hundredth below the bound.
+// year / 100 as one multiply and shift: the multiplier is 2^37 / 100 rounded up, i.e.
+// (2^37 + 28) / 100, so the product overshoots year / 100 by year * 28 / (100 * 2^37),
+// under 1/100 (and the quotient exact) while year < 2^37 / 28, about 4.9e9. Shifted
+// years stay under 4.3e9.
 constexpr uint64_t centuries_of(uint64_t year) noexcept { return (year * 1'374'389'535ull) >> 37; }
 
 // Days from the shifted origin to the start of the March-based `year`.
