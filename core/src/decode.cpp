@@ -514,6 +514,44 @@ void note_utf8_problems(const uint8_t* p, size_t n, uint64_t decoded_base,
   }
 }
 
+#if defined(__wasm_simd128__)
+// Whether the 64 bytes at p are all plain ASCII (1..0x7F: no NUL, nothing to validate).
+// On Wasm, simdjson has no SIMD kernel (its fallback validates a word at a time) and the
+// NUL search is a second pass; most blocks of a real file are plain, and this one test
+// settles both for them. Natively simdjson's AVX2 kernel and memchr are faster than
+// skipping blocks this way (measured: +1.4% instructions on the clients benchmark file,
+// whose rows are 22% non-ASCII), so this stays a Wasm path.
+bool plain_ascii_block(const uint8_t* p) noexcept {
+  // A byte is plain when, read as signed, it is above zero.
+  const v128_t low = wasm_i8x16_min(wasm_v128_load(p), wasm_v128_load(p + 16));
+  const v128_t high = wasm_i8x16_min(wasm_v128_load(p + 32), wasm_v128_load(p + 48));
+  return wasm_i8x16_all_true(wasm_i8x16_gt(wasm_i8x16_min(low, high), wasm_i8x16_splat(0)));
+}
+#endif
+
+/// Calls check(from, to) for the stretches of [0, n) that need UTF-8 validation and a NUL
+/// search, in order: all of it, or on Wasm what is left once plain 64-byte blocks are
+/// skipped. A stretch starts after a plain byte (or at 0) and ends before one (or at n),
+/// so it holds whole sequences only, and its verdict is that of those bytes in the file.
+template <class Check>
+void for_each_stretch_to_check(const uint8_t* p, size_t n, Check&& check) {
+#if defined(__wasm_simd128__)
+  size_t i = 0;
+  while (i < n) {
+    while (i + 64 <= n && plain_ascii_block(p + i)) i += 64;
+    if (i == n) return;
+    size_t end = i + 64;
+    while (end + 64 <= n && !plain_ascii_block(p + end)) end += 64;
+    if (end + 64 > n) end = n;  // a short last block is never skipped
+    check(i, end);
+    i = end;
+  }
+#else
+  (void)p;
+  if (n != 0) check(size_t{0}, n);
+#endif
+}
+
 }  // namespace
 
 void decoder::feed_utf8(std::string_view in, std::string& out) {
@@ -553,11 +591,14 @@ size_t decoder::check_utf8_body(std::string_view in) { return check_utf8_body(in
 size_t decoder::check_utf8_body(std::string_view in, uint64_t original) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   const size_t body = utf8_clean_prefix(p, in.size());
-  if (simdjson::validate_utf8(in.data(), body)) {
-    note_nuls(in.substr(0, body), bytes_out_, original, issues_);
-  } else {
-    note_utf8_problems(p, body, bytes_out_, original, issues_);
-  }
+  for_each_stretch_to_check(p, body, [&](size_t from, size_t to) {
+    const std::string_view stretch = in.substr(from, to - from);
+    if (simdjson::validate_utf8(stretch.data(), stretch.size())) {
+      note_nuls(stretch, bytes_out_ + from, original + from, issues_);
+    } else {
+      note_utf8_problems(p + from, stretch.size(), bytes_out_ + from, original + from, issues_);
+    }
+  });
   bytes_out_ += body;
   pending_.assign(in.substr(body));  // a final sequence that this chunk cuts
   return body;
