@@ -2093,16 +2093,29 @@ class column_check {
   const filled_check& check_;
 };
 
-template <>
-class column_check<filled_op::in> {
+/// in and boolean: the value must be one of a table's items.
+class member_check {
  public:
-  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept : set_(m.sets[check.param].view()) {}
-  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return set_.contains(c.value); }
+  explicit member_check(string_table::lookup items) noexcept : items_(items) {}
+  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return items_.contains(c.value); }
   /// See mark_column.
-  [[nodiscard]] bool fails_blank_starts() const noexcept { return !set_.has_blank_start(); }
+  [[nodiscard]] bool fails_blank_starts() const noexcept { return !items_.has_blank_start(); }
 
  private:
-  string_table::lookup set_;
+  string_table::lookup items_;
+};
+
+template <>
+class column_check<filled_op::in> : public member_check {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check& check) noexcept
+      : member_check(m.sets[check.param].view()) {}
+};
+
+template <>
+class column_check<filled_op::boolean> : public member_check {
+ public:
+  column_check(const compiled_tables& m, size_t, const filled_check&) noexcept : member_check(m.booleans.view()) {}
 };
 
 template <>
@@ -2113,18 +2126,6 @@ class column_check<filled_op::not_in> {
 
  private:
   string_table::lookup set_;
-};
-
-template <>
-class column_check<filled_op::boolean> {
- public:
-  column_check(const compiled_tables& m, size_t, const filled_check&) noexcept : spellings_(m.booleans.view()) {}
-  [[gnu::always_inline]] bool operator()(const cell& c) const noexcept { return spellings_.contains(c.value); }
-  /// See mark_column.
-  [[nodiscard]] bool fails_blank_starts() const noexcept { return !spellings_.has_blank_start(); }
-
- private:
-  string_table::lookup spellings_;
 };
 
 template <>
