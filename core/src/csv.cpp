@@ -134,22 +134,37 @@ size_t find_line_break(const char* b, size_t i, size_t n) noexcept {
 /// Unescapes a quoted field's raw bytes (starting with its opening quote) into `out`:
 /// inside the quotes "" is one quote and a lone quote closes them; after that every byte
 /// is literal (Python csv: `"ab"c"d` -> `abc"d`). Returns the bytes written (<= len).
+/// Fields are short, so 8 bytes at a time with SWAR rather than a memchr and a memcpy call
+/// per run: `out` must have room for len + unescape_slack bytes (whole words are stored).
+constexpr size_t unescape_slack = 8;
 size_t unescape(const char* in, size_t len, char quote, char* out) noexcept {
+  const uint64_t quotes = broadcast(quote);
   size_t w = 0;
   size_t i = 1;  // past the opening quote
   while (i < len) {
-    const void* hit = std::memchr(in + i, quote, len - i);
-    const size_t q = hit == nullptr ? len : static_cast<size_t>(static_cast<const char*>(hit) - in);
-    std::memcpy(out + w, in + i, q - i);
-    w += q - i;
-    if (q == len) break;
-    if (q + 1 < len && in[q + 1] == quote) {  // "" -> "
+    if (i + 8 <= len) {
+      const uint64_t found = zero_bytes(load8(in + i) ^ quotes);
+      std::memcpy(out + w, in + i, 8);
+      if (found == 0) {
+        w += 8;
+        i += 8;
+        continue;
+      }
+      const size_t run = static_cast<size_t>(std::countr_zero(found)) >> 3;  // bytes before the quote
+      w += run;
+      i += run;
+    } else {
+      while (i < len && in[i] != quote) out[w++] = in[i++];
+      if (i == len) break;
+    }
+    // in[i] is a quote.
+    if (i + 1 < len && in[i + 1] == quote) {  // "" -> "
       out[w++] = quote;
-      i = q + 2;
+      i += 2;
       continue;
     }
-    std::memcpy(out + w, in + q + 1, len - q - 1);  // the closing quote: the rest is literal
-    w += len - q - 1;
+    std::memcpy(out + w, in + i + 1, len - i - 1);  // the closing quote: the rest is literal
+    w += len - i - 1;
     break;
   }
   return w;
@@ -547,7 +562,7 @@ bool tokenizer::next(csv_row& out) {
       size_t at = i;
       // simple_cap() for a row's first field, with its limits folded into row_span_.
       if (scan_simple_fields(b, at, n, std::min(n, i + row_span_))) {
-        emit(out);
+        emit_simple(out);
         return true;
       }
       scan_ = at;
@@ -573,7 +588,8 @@ bool tokenizer::next(csv_row& out) {
 // the row is handed out, where they stay until the next push(). Out of line: most rows have
 // none.
 __attribute__((noinline)) void tokenizer::unescape_complex() {
-  char* const room = unescape_room(complex_bytes_);  // unescaping never lengthens a field
+  const size_t reserved = complex_bytes_ + unescape_slack;  // unescaping never lengthens a field
+  char* const room = unescape_room(reserved);
   size_t w = 0;
   for (const uint32_t k : complex_) {
     const std::string_view raw = fields_[k];
@@ -581,7 +597,7 @@ __attribute__((noinline)) void tokenizer::unescape_complex() {
     fields_[k] = std::string_view(room + w, len);
     w += len;
   }
-  arena_used_ -= complex_bytes_ - w;  // give back what the "" pairs saved
+  arena_used_ -= reserved - w;  // give back the slack and what the "" pairs saved
   complex_.clear();
 }
 
@@ -600,6 +616,22 @@ char* tokenizer::unescape_room(size_t bytes) {
   char* const room = arena_[arena_block_].bytes.get() + arena_used_;
   arena_used_ += bytes;
   return room;
+}
+
+// emit() for a row the fast path read from its start: no problem, no stray quote, on one
+// physical line unless a quoted field spanned lines. Constants instead of members.
+inline void tokenizer::emit_simple(csv_row& out) {
+  if (!complex_.empty()) [[unlikely]] unescape_complex();
+  out.line = row_line_;
+  out.end_line = end_line_;
+  out.offset = row_offset_;
+  out.length = row_end_ - row_offset_;
+  out.fields = std::span<const std::string_view>(fields_.data(), nfields_);
+  out.problem = row_problem::none;
+  out.problem_column = 0;
+  out.problem_line = 0;
+  out.stray_quote = false;
+  out.views_reused = false;
 }
 
 inline void tokenizer::emit(csv_row& out) {
@@ -983,8 +1015,13 @@ inline void tokenizer::begin_row(size_t i) {
   row_limit_ = i + limits_.max_row_bytes + 1;
   nfields_ = 0;
   field_room_ = row_room_;
-  complex_.clear();
-  complex_bytes_ = 0;
+  complex_bytes_ = 0;  // complex_ is emptied when the row is handed out or held
+  // Only slow paths set these (hold_row() all of them, a stray quote stray_quote_): one
+  // test instead of five stores on nearly every row.
+  if (problem_ != row_problem::none || stray_quote_) [[unlikely]] clear_problem();
+}
+
+void tokenizer::clear_problem() noexcept {
   problem_ = row_problem::none;
   problem_column_ = 0;
   problem_line_ = 0;
@@ -1117,7 +1154,7 @@ void tokenizer::hold_row(row_problem p, uint32_t column, size_t cut_begin, size_
   size_t total = cut_begin == npos ? 0 : cut_end - cut_begin;
   for (size_t k = 0; k < nfields_; ++k) total += fields_[k].size();
   if (cut_begin != npos && nfields_ == fields_.size()) grow_fields();
-  scratch_.resize(total);
+  scratch_.resize(total + unescape_slack);
   char* out = scratch_.data();
   size_t w = 0;
   size_t next_complex = 0;

@@ -168,6 +168,8 @@ class tokenizer {
   void shift_positions(size_t drop) noexcept;
   char* unescape_room(size_t bytes);
   void emit(csv_row& out);
+  void emit_simple(csv_row& out);
+  void clear_problem() noexcept;
   void unescape_complex();
   void begin_row(size_t i);
   void open_quote(size_t i);
