@@ -1,7 +1,10 @@
 // csv.cpp — the streaming RFC 4180 tokenizer (see csv.h for the contract).
 //
 // How it works
-// - push() appends text to buf_ after dropping what no row needs any more; next() scans.
+// - push() does not copy: next() scans the caller's text where it is. When it runs out,
+//   the unfinished row's bytes are copied into carry_; after the next push() that row is
+//   completed there with just the new text it needs, and the rest is scanned in place
+//   (push(), own_from(), take_pending()).
 // - scan() is a small resumable state machine (state_, scan_). Every state can stop at the
 //   end of the buffer and pick up there after the next push(), so a row split across many
 //   pushes is scanned once, never again from its start.
@@ -14,9 +17,9 @@
 //   next special is a run of plain fields, recorded without reading a byte. At anything else
 //   it hands the field over, from its start, to scan(), which knows every rule.
 // - Inside quotes only the quote matters: delimiters are passed over, line breaks counted.
-// - Fields are string_views written as they are found; push() moves the views of the row in
-//   progress with the bytes. Quoted fields with "" (or text after the closing quote) are
-//   unescaped into scratch_ when the row is handed out, scratch_ sized once per row.
+// - Fields are string_views written as they are found; own_from() moves the views of the row
+//   in progress with the bytes. Quoted fields with "" (or text after the closing quote) are
+//   unescaped into an arena of fixed blocks when the row is handed out.
 //
 // Limits, and why every decision is tied to a byte position
 // The same text must give the same rows whatever the chunking. So a limit never fires "when
@@ -131,22 +134,37 @@ size_t find_line_break(const char* b, size_t i, size_t n) noexcept {
 /// Unescapes a quoted field's raw bytes (starting with its opening quote) into `out`:
 /// inside the quotes "" is one quote and a lone quote closes them; after that every byte
 /// is literal (Python csv: `"ab"c"d` -> `abc"d`). Returns the bytes written (<= len).
+/// Fields are short, so 8 bytes at a time with SWAR rather than a memchr and a memcpy call
+/// per run: `out` must have room for len + unescape_slack bytes (whole words are stored).
+constexpr size_t unescape_slack = 8;
 size_t unescape(const char* in, size_t len, char quote, char* out) noexcept {
+  const uint64_t quotes = broadcast(quote);
   size_t w = 0;
   size_t i = 1;  // past the opening quote
   while (i < len) {
-    const void* hit = std::memchr(in + i, quote, len - i);
-    const size_t q = hit == nullptr ? len : static_cast<size_t>(static_cast<const char*>(hit) - in);
-    std::memcpy(out + w, in + i, q - i);
-    w += q - i;
-    if (q == len) break;
-    if (q + 1 < len && in[q + 1] == quote) {  // "" -> "
+    if (i + 8 <= len) {
+      const uint64_t found = zero_bytes(load8(in + i) ^ quotes);
+      std::memcpy(out + w, in + i, 8);
+      if (found == 0) {
+        w += 8;
+        i += 8;
+        continue;
+      }
+      const size_t run = static_cast<size_t>(std::countr_zero(found)) >> 3;  // bytes before the quote
+      w += run;
+      i += run;
+    } else {
+      while (i < len && in[i] != quote) out[w++] = in[i++];
+      if (i == len) break;
+    }
+    // in[i] is a quote.
+    if (i + 1 < len && in[i + 1] == quote) {  // "" -> "
       out[w++] = quote;
-      i = q + 2;
+      i += 2;
       continue;
     }
-    std::memcpy(out + w, in + q + 1, len - q - 1);  // the closing quote: the rest is literal
-    w += len - q - 1;
+    std::memcpy(out + w, in + i + 1, len - i - 1);  // the closing quote: the rest is literal
+    w += len - i - 1;
     break;
   }
   return w;
@@ -400,36 +418,105 @@ tokenizer::tokenizer(const dialect& d, csv_limits limits) : dialect_(d), limits_
   size_rows();
 }
 
+// The caller's text is scanned where it is. Only an unfinished row is copied, when a chunk
+// runs out (next() returning false calls release_input()), and the next push() completes it
+// in carry_ before moving on to the new text in place (take_pending()).
 void tokenizer::push(std::string_view text) {
   if (closed_ || text.empty()) return;
-  // The fields found so far in the row in progress are views of buf_: they must follow
-  // their bytes when buf_ is compacted or reallocated.
+  // The views handed out so far end here: their storage may be reused.
+  retired_.clear();
+  arena_block_ = 0;
+  arena_used_ = 0;
+  // Usually carry_ already holds just the unfinished row (or nothing). Otherwise earlier
+  // text was pushed and not read to the end: copy what is left of it while it is alive.
+  const size_t from = std::min(keep_from(), in_size_);
+  if (!in_carry_ || !pending_.empty() || from > 0) own_from(from, pending_, false);
+  pending_ = {};
+  pushed_ += text.size();
+  last_byte_ = text.back();
+  consumed_at_push_ = consumed_;
+  if (in_size_ == 0) {
+    scan_in_place(text);  // no row to complete
+  } else {
+    pending_ = text;
+  }
+}
+
+void tokenizer::release_input() {
+  if (in_carry_ && pending_.empty()) return;
+  // A row handed out since the last push() may view carry_: then it must not move.
+  own_from(std::min(keep_from(), in_size_), pending_, !in_carry_ || consumed_ != consumed_at_push_);
+  pending_ = {};
+}
+
+// Makes carry_ the text being scanned: in_[from, in_size_), then `extra`. Positions and the
+// row's field views follow their bytes. rows_out: rows handed out since the last push() may
+// view carry_, so its bytes must stay put and a fresh buffer takes over.
+void tokenizer::own_from(size_t from, std::string_view extra, bool rows_out) {
   const bool move_fields = in_row() && !skipping_ && nfields_ > 0;
-  if (move_fields) {
+  if (move_fields) {  // as offsets: the old bytes may be gone once carry_ grows
     moving_.resize(nfields_);
-    for (size_t k = 0; k < nfields_; ++k) moving_[k] = static_cast<size_t>(fields_[k].data() - buf_.data());
+    for (size_t k = 0; k < nfields_; ++k) moving_[k] = static_cast<size_t>(fields_[k].data() - in_);
   }
-  // Drop what no row needs any more. What is kept is at most one row (bounded by the
-  // limits) plus the last chunk, so this memmove is linear in the input overall.
-  const size_t drop = keep_from();
-  if (drop > 0) {
-    buf_.erase(0, drop);
-    base_offset_ += drop;
-    const auto shift = [drop](size_t& x) { x = x == npos ? npos : (x > drop ? x - drop : 0); };
-    shift(scan_);
-    shift(pos_);
-    shift(row_limit_);
-    shift(field_start_);
-    shift(field_limit_);
-    shift(quote_eol_);
+  if (in_carry_ && !rows_out) {
+    carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(from));
+  } else {
+    std::vector<char> fresh = std::move(spare_);  // its rows ended at the last push()
+    fresh.assign(in_ + from, in_ + in_size_);
+    if (in_carry_) {
+      retired_.push_back(std::move(carry_));
+    } else {
+      spare_ = std::move(carry_);
+    }
+    carry_ = std::move(fresh);
   }
-  buf_.append(text);
+  carry_.insert(carry_.end(), extra.begin(), extra.end());
+  in_ = carry_.data();
+  in_size_ = carry_.size();
+  in_carry_ = true;
+  shift_positions(from);
   if (move_fields) {
     for (size_t k = 0; k < nfields_; ++k)
-      fields_[k] = std::string_view(buf_.data() + (moving_[k] - drop), fields_[k].size());
+      fields_[k] = std::string_view(in_ + (moving_[k] - from), fields_[k].size());
   }
-  last_byte_ = text.back();
-  win_base_ = win_end_ = 0;  // the masked window may have moved or grown
+}
+
+// The scan reached the end of carry_ and pending_ holds more text. A row still open is
+// completed in carry_, a line at a time (it may go on inside quotes); once none is open,
+// the rest is scanned in place.
+void tokenizer::take_pending() {
+  const size_t from = std::min(keep_from(), in_size_);
+  if (from == in_size_) {
+    const std::string_view rest = pending_;
+    pending_ = {};
+    scan_in_place(rest);
+    return;
+  }
+  const size_t line_end = find_line_break(pending_.data(), 0, pending_.size());
+  const size_t take = std::min(line_end + 1, pending_.size());
+  own_from(from, pending_.substr(0, take), consumed_ != consumed_at_push_);
+  pending_.remove_prefix(take);
+}
+
+// Scans `text` where it is, after the end of in_ (nothing of which is needed any more).
+void tokenizer::scan_in_place(std::string_view text) {
+  shift_positions(in_size_);
+  in_ = text.data();
+  in_size_ = text.size();
+  in_carry_ = false;
+}
+
+// The text being scanned now starts `drop` bytes further on.
+void tokenizer::shift_positions(size_t drop) noexcept {
+  base_offset_ += drop;
+  const auto shift = [drop](size_t& x) { x = x == npos ? npos : (x > drop ? x - drop : 0); };
+  shift(scan_);
+  shift(pos_);
+  shift(row_limit_);
+  shift(field_start_);
+  shift(field_limit_);
+  shift(quote_eol_);
+  win_base_ = win_end_ = 0;  // the masked window is of other bytes
   handed_over_ = npos;       // with more bytes, the fast path may get further
 }
 
@@ -449,12 +536,13 @@ size_t tokenizer::keep_from() const noexcept {
 }
 
 uint64_t tokenizer::lines() const noexcept {
-  const bool unterminated_last_line =
-      closed_ && base_offset_ + buf_.size() > 0 && last_byte_ != '\n' && last_byte_ != '\r';
+  const bool unterminated_last_line = closed_ && pushed_ > 0 && last_byte_ != '\n' && last_byte_ != '\r';
   return line_ - 1 + (unterminated_last_line ? 1 : 0);
 }
 
-size_t tokenizer::buffered() const noexcept { return buf_.size() - std::min(keep_from(), buf_.size()); }
+size_t tokenizer::buffered() const noexcept {
+  return (in_carry_ ? in_size_ - std::min(keep_from(), in_size_) : 0) + pending_.size();
+}
 
 // ---- output --------------------------------------------------------------------------------
 
@@ -466,44 +554,88 @@ bool tokenizer::next(csv_row& out) {
   // stopped, as if it had got there itself.
   if (state_ == state::row_start) [[likely]] {
     const size_t i = scan_;
-    const size_t n = buf_.size();
-    const char* const b = buf_.data();
+    const size_t n = in_size_;
+    const char* const b = in_;
     if (i < n && b[i] != '\n' && b[i] != '\r') {
       begin_row(i);
       state_ = state::field_start;
       size_t at = i;
       // simple_cap() for a row's first field, with its limits folded into row_span_.
       if (scan_simple_fields(b, at, n, std::min(n, i + row_span_))) {
-        emit(out);
+        emit_simple(out);
         return true;
       }
       scan_ = at;
     }
   }
-  if (scan() == scan_result::row_ready || (closed_ && finish_input())) {
+  for (;;) {
+    if (scan() == scan_result::row_ready) {
+      emit(out);
+      return true;
+    }
+    if (pending_.empty()) break;
+    take_pending();  // a row straddled the last two chunks
+  }
+  if (closed_ && finish_input()) {
     emit(out);
     return true;
   }
+  release_input();  // so the caller may release its chunk now
   return false;
 }
 
-// Quoted fields with "" (or text after the closing quote) are unescaped into scratch_ when
-// the row is handed out. Out of line: most rows have none.
+// Quoted fields with "" (or text after the closing quote) are unescaped into the arena when
+// the row is handed out, where they stay until the next push(). Out of line: most rows have
+// none.
 __attribute__((noinline)) void tokenizer::unescape_complex() {
-  // Sized once for the whole row, so the views into it stay valid.
-  if (scratch_.size() < complex_bytes_) scratch_.resize(complex_bytes_);
+  const size_t reserved = complex_bytes_ + unescape_slack;  // unescaping never lengthens a field
+  char* const room = unescape_room(reserved);
   size_t w = 0;
   for (const uint32_t k : complex_) {
     const std::string_view raw = fields_[k];
-    const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, scratch_.data() + w);
-    fields_[k] = std::string_view(scratch_.data() + w, len);
+    const size_t len = unescape(raw.data(), raw.size(), dialect_.quote, room + w);
+    fields_[k] = std::string_view(room + w, len);
     w += len;
   }
+  arena_used_ -= reserved - w;  // give back the slack and what the "" pairs saved
   complex_.clear();
 }
 
+// `bytes` of arena that stay put until the next push(): blocks are never resized, only
+// added, and reused from the first one after each push().
+char* tokenizer::unescape_room(size_t bytes) {
+  constexpr size_t block_bytes = 64u << 10;
+  while (arena_block_ < arena_.size() && arena_used_ + bytes > arena_[arena_block_].size) {
+    ++arena_block_;
+    arena_used_ = 0;
+  }
+  if (arena_block_ == arena_.size()) {
+    const size_t size = std::max(block_bytes, bytes);
+    arena_.push_back({std::unique_ptr<char[]>(new char[size]), size});
+  }
+  char* const room = arena_[arena_block_].bytes.get() + arena_used_;
+  arena_used_ += bytes;
+  return room;
+}
+
+// emit() for a row the fast path read from its start: no problem, no stray quote, on one
+// physical line unless a quoted field spanned lines. Constants instead of members.
+inline void tokenizer::emit_simple(csv_row& out) {
+  if (!complex_.empty()) [[unlikely]] unescape_complex();
+  out.line = row_line_;
+  out.end_line = end_line_;
+  out.offset = row_offset_;
+  out.length = row_end_ - row_offset_;
+  out.fields = std::span<const std::string_view>(fields_.data(), nfields_);
+  out.problem = row_problem::none;
+  out.problem_column = 0;
+  out.problem_line = 0;
+  out.stray_quote = false;
+  out.views_reused = false;
+}
+
 inline void tokenizer::emit(csv_row& out) {
-  out.views_reused = !complex_.empty() || problem_ != row_problem::none;
+  out.views_reused = problem_ != row_problem::none;
   if (!complex_.empty()) unescape_complex();
   out.line = row_line_;
   out.end_line = end_line_;
@@ -519,8 +651,8 @@ inline void tokenizer::emit(csv_row& out) {
 // ---- the scanner ---------------------------------------------------------------------------
 
 tokenizer::scan_result tokenizer::scan() {
-  const char* const b = buf_.data();
-  const size_t n = buf_.size();
+  const char* const b = in_;
+  const size_t n = in_size_;
   const char quote = dialect_.quote;
   const char delimiter = dialect_.delimiter.value;
   size_t i = scan_;
@@ -803,7 +935,9 @@ __attribute__((always_inline)) inline bool tokenizer::scan_simple_fields(const c
       for (;;) {
         if (!next_special(q)) goto hand_over;
         if (*q == quote) {
-          if (q[1] != quote) break;  // the closing quote (b[n] is readable: a NUL)
+          // The closing quote, or the first of "". At cap, the field is handed over either way
+          // (and b[n] may not be readable: the caller's bytes end there).
+          if (static_cast<size_t>(q + 1 - b) >= cap || q[1] != quote) break;
           escaped = true;
           const char* second = nullptr;
           if (!next_special(second)) goto hand_over;  // past the second quote of ""
@@ -840,7 +974,7 @@ hand_over:
   return false;
 }
 
-// The fast path's row ends at the line break at buf_[at], after `fields` fields.
+// The fast path's row ends at the line break at in_[at], after `fields` fields.
 inline bool tokenizer::end_simple_row(size_t fields, size_t at) {
   nfields_ = fields;
   finish_row(at, line_);
@@ -849,7 +983,7 @@ inline bool tokenizer::end_simple_row(size_t fields, size_t at) {
 }
 
 bool tokenizer::finish_input() {
-  const size_t n = buf_.size();
+  const size_t n = in_size_;
   switch (state_) {
     case state::prefix:
     case state::row_start:
@@ -881,8 +1015,13 @@ inline void tokenizer::begin_row(size_t i) {
   row_limit_ = i + limits_.max_row_bytes + 1;
   nfields_ = 0;
   field_room_ = row_room_;
-  complex_.clear();
-  complex_bytes_ = 0;
+  complex_bytes_ = 0;  // complex_ is emptied when the row is handed out or held
+  // Only slow paths set these (hold_row() all of them, a stray quote stray_quote_): one
+  // test instead of five stores on nearly every row.
+  if (problem_ != row_problem::none || stray_quote_) [[unlikely]] clear_problem();
+}
+
+void tokenizer::clear_problem() noexcept {
   problem_ = row_problem::none;
   problem_column_ = 0;
   problem_line_ = 0;
@@ -896,16 +1035,16 @@ inline void tokenizer::finish_row(size_t end, uint64_t end_line) {
   consumed_ = row_end_;  // its line break, if any, is added when passed
 }
 
-// Steps over the line break at buf_[i]. CRLF is one line break; when the CR is the last
+// Steps over the line break at in_[i]. CRLF is one line break; when the CR is the last
 // byte we have, after_cr decides once the next byte comes.
 inline void tokenizer::end_line_break(size_t i) {
   ++line_;
   size_t next = i + 1;
   state_ = state::row_start;
-  if (buf_[i] == '\r') {
-    if (next == buf_.size()) {
+  if (in_[i] == '\r') {
+    if (next == in_size_) {
       state_ = state::after_cr;
-    } else if (buf_[next] == '\n') {
+    } else if (in_[next] == '\n') {
       ++next;
     }
   }
@@ -944,7 +1083,7 @@ inline void tokenizer::add_field(size_t i, bool at_delimiter) {
     add_field_slow(i, at_delimiter);
     return;
   }
-  const char* start = buf_.data() + field_start_;
+  const char* start = in_ + field_start_;
   const size_t len = i - field_start_;
   switch (kind_) {
     case field_kind::plain: fields_[nfields_] = std::string_view(start, len); break;
@@ -1010,12 +1149,12 @@ void tokenizer::on_limit(size_t p, bool quote_open) {
 }
 
 // The row has a problem: copy its completed fields (and, for a cut quote, the cut field,
-// buf_[cut_begin, cut_end)) into scratch_, so buf_ need not keep them, and skip the rest.
+// in_[cut_begin, cut_end)) into scratch_, so in_ need not keep them, and skip the rest.
 void tokenizer::hold_row(row_problem p, uint32_t column, size_t cut_begin, size_t cut_end) {
   size_t total = cut_begin == npos ? 0 : cut_end - cut_begin;
   for (size_t k = 0; k < nfields_; ++k) total += fields_[k].size();
   if (cut_begin != npos && nfields_ == fields_.size()) grow_fields();
-  scratch_.resize(total);
+  scratch_.resize(total + unescape_slack);
   char* out = scratch_.data();
   size_t w = 0;
   size_t next_complex = 0;
@@ -1033,7 +1172,7 @@ void tokenizer::hold_row(row_problem p, uint32_t column, size_t cut_begin, size_
   }
   if (cut_begin != npos) {
     const size_t len = cut_end - cut_begin;
-    std::memcpy(out + w, buf_.data() + cut_begin, len);
+    std::memcpy(out + w, in_ + cut_begin, len);
     fields_[nfields_++] = std::string_view(out + w, len);
   }
   complex_.clear();
@@ -1062,7 +1201,7 @@ void tokenizer::cut_unterminated(size_t p) {
     finish_row(quote_eol_, line_);
     end_line_break(quote_eol_);
     row_ready_ = true;
-  } else if (closed_ && p == buf_.size()) {
+  } else if (closed_ && p == in_size_) {
     finish_row(p, line_);  // the quote's line is the last one
     scan_ = p;
     state_ = state::row_start;

@@ -50,6 +50,7 @@ void reader::start(bool whole_file) {
 }
 
 void reader::decode(std::string_view bytes) {
+  tok_->release_input();  // decoded_ may be overwritten below (a no-op once next() was false)
   const std::string_view text = dec_->feed_view(bytes, decoded_);
   for (const decode_issue& i : dec_->take_issues()) issues_.push_back(i);
   tok_->push(text);
@@ -72,6 +73,7 @@ void reader::finish() {
   if (!tok_) {
     start(true);
   } else {
+    tok_->release_input();  // as in decode()
     decoded_.clear();
     dec_->finish(decoded_);
     for (const decode_issue& i : dec_->take_issues()) issues_.push_back(i);

@@ -3,15 +3,23 @@
 // Push/pull: `push()` decoded bytes in chunks of any size, then call `next()` until it
 // returns false; after the last chunk call `close()` and drain again. Feeding the same
 // text in 1-byte chunks or all at once gives identical rows (tests check this as a
-// property). Fields are views: into the tokenizer's buffer for plain fields, into a
-// scratch buffer for quoted fields with doubled quotes. A row never allocates per cell.
+// property). Fields are views: into the pushed text itself for plain fields (and quoted
+// ones without ""), into an unescape arena for quoted fields with "". A row never
+// allocates per cell, and the pushed text is not copied: it is scanned where it is.
 //
-// IMPORTANT: the views in a `csv_row` stay valid until the next `push()` or `next()`. The
-// views of plain fields, and of quoted fields without "", point into the tokenizer's buffer,
-// which only push() changes: copied out of the row, they stay valid until the next `push()`
-// (over several next() calls; a test holds them so). Fields unescaped into scratch, and a
-// problem row's fields, last only until the next `next()` (`views_reused` says when a row
-// has such fields); `fields` itself is reused.
+// IMPORTANT, the lifetime contract:
+// - The caller keeps the bytes passed to push() alive and unchanged until next() has
+//   returned false, or until the next push() if that comes first. When next() runs out of
+//   input it copies the unfinished row's bytes (bounded by max_row_bytes, plus an open
+//   quote's line) into the tokenizer's own storage; a push() before that copies what is
+//   left unread. After either, the caller may overwrite or free its chunk. release_input()
+//   does the same on demand.
+// - The views in a `csv_row` stay valid until the next push(), across next() calls, and
+//   only while the bytes they view are alive: a field views the caller's chunk it came from
+//   (so it dies with that chunk), or tokenizer-owned storage (a row that straddled two
+//   chunks, an unescaped field) that lives until the next push().
+// - Exception: a problem row's fields (`views_reused`) last only until the next next().
+//   `fields` itself (the span's array) is reused by every next().
 //
 // What it tolerates, and how it reports it (never a crash, never a silently lost row):
 // - CRLF, LF and lone CR line ends, mixed in one file; a missing final line end.
@@ -41,6 +49,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -75,9 +84,10 @@ struct csv_row {
   uint32_t problem_column = 0;  ///< 0-based field index the problem is in
   uint64_t problem_line = 0;    ///< for unterminated_quote: the line where the quote opened
   bool stray_quote = false;     ///< a quote appeared where RFC 4180 allows none (kept literally)
-  /// Some fields are views of a scratch buffer that the next row reuses (unescaped "", or a
-  /// problem row). When false, every field views the input buffer and stays valid until
-  /// the next push(), across next() calls: a caller may hold such rows until then.
+  /// The fields are views of a scratch buffer that the next next() reuses: only for a
+  /// problem row. When false, every field (plain, quoted, or unescaped "") stays valid until
+  /// the next push(), across next() calls, while the pushed bytes it came from are alive (see
+  /// the contract at the top): a caller may hold such rows until then.
   bool views_reused = false;
 };
 
@@ -102,8 +112,13 @@ class tokenizer {
  public:
   explicit tokenizer(const dialect& d, csv_limits limits = {});
 
-  /// Appends decoded text. Invalidates views from earlier rows.
+  /// Adds decoded text, scanned in place: keep it alive and unchanged until next() returns
+  /// false (or the next push()). Invalidates views from earlier rows.
   void push(std::string_view text);
+  /// Copies what the tokenizer still needs of the pushed text into its own storage, so the
+  /// caller may reuse that memory now. Rows already handed out still view it. A no-op once
+  /// next() has returned false (which does this itself).
+  void release_input();
   /// Marks the end of input: the final row may lack a line break.
   void close();
   /// Yields the next complete row; false when more input is needed (or, after close(), at
@@ -115,12 +130,13 @@ class tokenizer {
   [[nodiscard]] uint64_t lines() const noexcept;
   /// Decoded bytes handed out as rows or skipped so far.
   [[nodiscard]] uint64_t consumed() const noexcept { return consumed_; }
-  /// Decoded bytes held for an incomplete row (bounded by max_row_bytes + one chunk).
+  /// Decoded bytes of an incomplete row held in the tokenizer's own storage (bounded by
+  /// max_row_bytes plus an open quote's line), plus pushed text not scanned yet.
   [[nodiscard]] size_t buffered() const noexcept;
 
  private:
   // Implementation state; see csv.cpp. Kept here so the tokenizer lives on the stack.
-  // Positions are indices into buf_, shifted when push() compacts it.
+  // Positions are indices into the text being scanned (in_), shifted when it changes.
   enum class state : uint8_t {
     prefix,        // skipping dialect.skip_bytes (the sep= line)
     row_start,     // at the first byte of a line: a line break here is a blank line
@@ -134,7 +150,7 @@ class tokenizer {
   enum class field_kind : uint8_t {
     plain,    // view the bytes as they are
     quoted,   // "..." without "" or trailing text: view the inner bytes
-    complex,  // needs unescaping into scratch_ ("" pairs, text after the closing quote)
+    complex,  // needs unescaping into the arena ("" pairs, text after the closing quote)
   };
   enum class scan_result : uint8_t { need_input, row_ready };
 
@@ -146,7 +162,14 @@ class tokenizer {
   size_t next_stop_in_window(size_t from) const noexcept;
   void fill_window(const char* b, size_t from, size_t n) noexcept;
   bool finish_input();
+  void own_from(size_t from, std::string_view extra, bool rows_out);
+  void take_pending();
+  void scan_in_place(std::string_view text);
+  void shift_positions(size_t drop) noexcept;
+  char* unescape_room(size_t bytes);
   void emit(csv_row& out);
+  void emit_simple(csv_row& out);
+  void clear_problem() noexcept;
   void unescape_complex();
   void begin_row(size_t i);
   void open_quote(size_t i);
@@ -167,8 +190,31 @@ class tokenizer {
 
   dialect dialect_;
   csv_limits limits_;
-  std::string buf_;            // unconsumed decoded text (compacted on push)
-  uint64_t base_offset_ = 0;   // decoded offset of buf_[0]
+  // The text being scanned, [in_, in_ + in_size_): the caller's chunk in place, or carry_.
+  // carry_ holds an unfinished row's bytes when a chunk ran out (next() returned false);
+  // after the next push() the row is completed in carry_ with just enough of the new text
+  // (pending_), and scanning then moves on to the rest of that text in place.
+  const char* in_ = nullptr;
+  size_t in_size_ = 0;
+  bool in_carry_ = true;       // in_ is carry_.data()
+  std::string_view pending_;   // the pushed text after what carry_ took of it
+  // Owned buffers are vectors, not strings: moving a vector keeps its bytes where they are
+  // (a short string's would move), and rows handed out may view them.
+  std::vector<char> carry_;
+  std::vector<char> spare_;    // the previous carry_: rows handed out from it live until push()
+  std::vector<std::vector<char>> retired_;  // carries replaced while rows viewed them (rare)
+  uint64_t consumed_at_push_ = 0;  // consumed_ at the last push(): has a row been handed out since?
+  uint64_t pushed_ = 0;        // decoded bytes pushed so far
+  uint64_t base_offset_ = 0;   // decoded offset of in_[0]
+  // Unescaped fields: fixed blocks (never resized, so earlier views stay put), reused from
+  // the first block on after every push().
+  struct arena_block {
+    std::unique_ptr<char[]> bytes;
+    size_t size = 0;
+  };
+  std::vector<arena_block> arena_;
+  size_t arena_block_ = 0;     // the block being filled
+  size_t arena_used_ = 0;      // bytes of it taken
   size_t scan_ = 0;            // where scanning resumes
   state state_ = state::prefix;
   uint32_t prefix_left_ = 0;   // skip_bytes still to skip
@@ -187,8 +233,8 @@ class tokenizer {
   uint64_t row_end_ = 0;       // absolute offset of its end (its line break, or EOF)
   uint64_t end_line_ = 1;
   size_t row_limit_ = 0;       // first position at which the row is too long
-  // Its fields, as views of buf_ (push() moves them with the buffer), or of scratch_ for a
-  // problem row. Used as an array: nfields_ recorded, grown by the slow path.
+  // Its fields, as views of in_ (moved with their bytes when in_ changes), or of scratch_
+  // for a problem row. Used as an array: nfields_ recorded, grown by the slow path.
   std::vector<std::string_view> fields_;
   size_t nfields_ = 0;
   size_t field_room_ = 0;      // the fast path records fields while nfields_ < field_room_
@@ -196,8 +242,8 @@ class tokenizer {
   size_t row_span_ = 0;        // a row's first field is handed over before i + row_span_
   std::vector<uint32_t> complex_;  // which fields are unescaped when the row is handed out
   size_t complex_bytes_ = 0;   // their raw bytes
-  std::vector<size_t> moving_;  // push(): the row's field offsets while buf_ moves
-  std::string scratch_;        // unescaped fields, or the held fields of a problem row
+  std::vector<size_t> moving_;  // own_from(): the row's field offsets while its bytes move
+  std::string scratch_;        // the held fields of a problem row
   row_problem problem_ = row_problem::none;
   uint32_t problem_column_ = 0;
   uint64_t problem_line_ = 0;
@@ -212,10 +258,10 @@ class tokenizer {
   uint64_t quote_line_ = 0;    // line where the open quoted field's quote is
   size_t quote_eol_ = 0;       // first line break after that quote (npos: none yet)
 
-  // The stop-byte masks of a window of up to 4 KiB of buf_, [win_base_, win_end_): bit j of
-  // win_delimiters_[k] is set when buf_[win_base_ + 64 k + j] is the delimiter, of
+  // The stop-byte masks of a window of up to 4 KiB of in_, [win_base_, win_end_): bit j of
+  // win_delimiters_[k] is set when in_[win_base_ + 64 k + j] is the delimiter, of
   // win_specials_[k] when it is the quote, CR or LF. A pure function of the bytes, so it
-  // stays valid until push() changes buf_.
+  // stays valid until in_ changes.
   static constexpr size_t window_blocks = 64;
   // The kernel that computes them (SSE2/SIMD128/SWAR, or AVX2 picked at run time).
   void (*stop_masks_)(const char* p, size_t blocks, char delimiter, char quote, uint64_t* delimiters,

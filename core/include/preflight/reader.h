@@ -9,6 +9,17 @@
 //   reader r(options);
 //   r.feed(chunk);  while (r.next(row)) …;   // repeat per chunk
 //   r.finish();     while (r.next(row)) …;
+//
+// IMPORTANT, lifetimes (the tokenizer's contract, csv.h, passed on):
+// - UTF-8 chunks are tokenized in place: keep the bytes passed to feed() alive and
+//   unchanged until next() has returned false, or until the next feed()/finish() if that
+//   comes first (it copies what is left unread). Then the chunk may be reused or freed.
+//   UTF-16 and Windows-1252 are decoded into the reader's buffer, which it overwrites only
+//   at the next feed()/finish(), after letting the tokenizer copy what it still needs.
+// - A row's views stay valid until the next feed()/finish(), across next() calls, while the
+//   chunk they came from is alive (a UTF-8 row not straddling chunks views the caller's
+//   bytes; the others view reader/tokenizer storage); a problem row's
+//   (`row.views_reused`) only until the next next().
 #pragma once
 
 #include <cstdint>
@@ -33,8 +44,8 @@ struct reader_options {
 
 /// A row and where it came from.
 struct reader_row {
-  csv_row row;                       ///< views valid until the next feed()/finish()/next(),
-                                     ///< or until the next feed()/finish() if !row.views_reused
+  csv_row row;                       ///< views valid until the next feed()/finish() while the
+                                     ///< fed bytes live; until the next next() if row.views_reused
   uint64_t original_offset = 0;      ///< byte offset of the row in the original file
   std::vector<decode_issue> issues;  ///< bad bytes inside the row (usually none)
 };
@@ -43,7 +54,7 @@ class reader {
  public:
   explicit reader(reader_options options = {});
 
-  /// Feeds the next bytes of the file.
+  /// Feeds the next bytes of the file: keep them alive until next() returns false (above).
   void feed(std::string_view bytes);
   /// No more bytes. Afterwards `next()` drains the last rows.
   void finish();
