@@ -175,17 +175,16 @@ struct session::impl {
   std::vector<std::pair<size_t, size_t>> mapped_columns;  // (schema field, CSV column), set by resolve()
 
   // Rows waiting for the column-wise rule checks (flush_block): plain rows, held as views
-  // of the reader's buffer, which stays put until the next feed()/finish().
+  // of the fed bytes or the tokenizer's storage, both valid until feed()/finish() returns
+  // (see reader.h).
   struct queued_row {
     uint64_t line = 0;
     uint64_t original_offset = 0;
   };
   static constexpr size_t block_capacity = 128;        // rows: their cells stay in L1/L2
-  static constexpr size_t block_byte_capacity = 64 << 10;  // copies of reused views
   std::vector<queued_row> block_rows;
   std::vector<std::string_view> block_cells;  // block_capacity rows × the header's column count; the
                                               // first block_rows.size() rows are in use
-  std::string block_bytes;                    // never grows past its capacity: views stay valid
   std::vector<uint64_t> suspects;             // check_block's verdicts
   row_meta block_meta;                        // reused for a queued row being settled
 
@@ -309,7 +308,7 @@ status session::impl::drain_rows() {
     }
     process_row(meta, row.fields);
   }
-  flush_block();  // the next feed() may move the reader's buffer
+  flush_block();  // the rows' views end with this feed()
   return status::success();
 }
 
@@ -627,32 +626,18 @@ void session::impl::settle_row(const row_meta& m, std::span<const std::string_vi
 
 /// Queues a plain row for flush_block: one that is well formed (no structural problem, no
 /// bad bytes, no stray quote, as many cells as the header, not all blank), which is nearly
-/// every row. Anything else returns false and takes the row-at-a-time path.
+/// every row. Its views are copied, not its bytes. Anything else returns false and takes the row-at-a-time path.
 bool session::impl::queue_row(const reader_row& r) {
   const csv_row& row = r.row;
   const size_t columns = headers.names.size();
-  if (row.problem != row_problem::none || row.stray_quote || !r.issues.empty() || row.fields.size() != columns)
+  // Only a problem row's views end before the next feed() (views_reused): never queued.
+  if (row.problem != row_problem::none || row.views_reused || row.stray_quote || !r.issues.empty() ||
+      row.fields.size() != columns)
     return false;
   if (all_blank(row.fields)) return false;  // skipped with a warning by process_row
   if (block_rows.size() == block_capacity) flush_block();
-  size_t bytes = 0;  // of a row whose views are reused: copied into block_bytes
-  if (row.views_reused) {
-    for (const std::string_view c : row.fields) bytes += c.size();
-    if (bytes > block_byte_capacity) return false;
-    if (bytes > block_byte_capacity - block_bytes.size()) flush_block();
-  }
   if (block_cells.size() < block_capacity * columns) block_cells.resize(block_capacity * columns);
-  std::string_view* const slot = block_cells.data() + block_rows.size() * columns;
-  if (row.views_reused) {  // the reader reuses these views for the next row: keep copies
-    if (block_bytes.capacity() < block_byte_capacity) block_bytes.reserve(block_byte_capacity);
-    for (size_t c = 0; c < columns; ++c) {
-      const size_t at = block_bytes.size();
-      block_bytes.append(row.fields[c]);  // within the reserved capacity: earlier views stay valid
-      slot[c] = std::string_view(block_bytes.data() + at, row.fields[c].size());
-    }
-  } else {
-    copy_views(slot, row.fields);
-  }
+  copy_views(block_cells.data() + block_rows.size() * columns, row.fields);
   block_rows.push_back({row.line, r.original_offset});
   return true;
 }
@@ -692,7 +677,6 @@ void session::impl::flush_block() {
     settle_row(block_meta, fields);
   }
   block_rows.clear();
-  block_bytes.clear();
 }
 
 // ───────────────────────────── the end ─────────────────────────────
