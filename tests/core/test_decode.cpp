@@ -618,20 +618,29 @@ TEST_CASE("decode.chunk_size_never_changes_the_result", "[decode]") {
 }
 
 TEST_CASE("decode.utf8_issues_are_found_wherever_they_sit_in_plain_text", "[decode]") {
-  // The validators work in blocks (simdjson's 64 bytes, the NUL search's 16 on Wasm): a
-  // problem (or a valid sequence) must be read the same at any position, before, on or
-  // after a block edge, alone or with another one a block or two later.
+  // The validators work in blocks (simdjson's 64 bytes; on Wasm, 64-byte blocks of plain
+  // ASCII or two-byte sequences are settled apart): a problem (or a valid sequence) must be
+  // read the same at any position, before, on or after a block edge, alone or with another
+  // one a block or two later.
   const std::string plain(400, 'a');
   struct insert {
     std::string bytes;
-    std::vector<decode_issue_kind> kinds;  // the issues it makes, at its first byte
+    std::vector<std::pair<size_t, decode_issue_kind>> issues;  // (offset in the insert, kind)
   };
+  constexpr auto bad = decode_issue_kind::invalid_utf8;
   const std::vector<insert> inserts = {
-      {bytes({0xFF}), {decode_issue_kind::invalid_utf8}},
-      {std::string(1, '\0'), {decode_issue_kind::nul_byte}},
-      {bytes({0xE2, 0x82}), {decode_issue_kind::invalid_utf8}},  // cut before 'a'
+      {bytes({0xFF}), {{0, bad}}},
+      {std::string(1, '\0'), {{0, decode_issue_kind::nul_byte}}},
+      {bytes({0xE2, 0x82}), {{0, bad}}},  // cut before 'a'
       {euro, {}},
       {bytes({0xF0, 0x9F, 0x98, 0x80}), {}},
+      {e_acute, {}},
+      {e_acute + e_acute + "x" + bytes({0xC2, 0xA3}), {}},  // two-byte sequences in a row
+      {bytes({0xC3}), {{0, bad}}},                         // a lead byte, then 'a'
+      {bytes({0xA9}), {{0, bad}}},                         // a continuation byte alone
+      {bytes({0xC3, 0xC3, 0xA9}), {{0, bad}}},             // a lead byte cut by another
+      {bytes({0xC1, 0xBF}), {{0, bad}, {1, bad}}},         // overlong, never valid
+      {e_acute + std::string(1, '\0') + euro, {{2, decode_issue_kind::nul_byte}}},
   };
   for (const insert& first : inserts) {
     for (size_t at = 0; at < 200; ++at) {
@@ -639,14 +648,14 @@ TEST_CASE("decode.utf8_issues_are_found_wherever_they_sit_in_plain_text", "[deco
         std::string input = plain;
         input.replace(at, first.bytes.size(), first.bytes);
         std::vector<std::pair<uint64_t, decode_issue_kind>> expected;
-        for (const auto kind : first.kinds) expected.emplace_back(at, kind);
+        for (const auto& [offset, kind] : first.issues) expected.emplace_back(at + offset, kind);
         if (gap != 0) {  // a second problem further on
           const size_t second = at + first.bytes.size() + gap;
           input[second] = '\0';
           expected.emplace_back(second, decode_issue_kind::nul_byte);
         }
         const auto r = decode(input, encoding::utf8, 0);
-        INFO("insert " << describe(r.issues) << " at " << at << " gap " << gap);
+        INFO("issues " << describe(r.issues) << " at " << at << " gap " << gap);
         CHECK(r.text == input);
         REQUIRE(r.issues.size() == expected.size());
         for (size_t k = 0; k < expected.size(); ++k) {
