@@ -62,6 +62,17 @@ got_row copy_row(const csv_row& r) {
   return g;
 }
 
+/// Closes the tokenizer, drains its last rows with `drain` and records its counters in `r`.
+template <class Drain>
+run_result& finish_run(tokenizer& t, run_result& r, Drain&& drain) {
+  t.close();
+  drain();
+  r.blank_lines = t.blank_lines();
+  r.lines = t.lines();
+  r.consumed = t.consumed();
+  return r;
+}
+
 /// Pushes `input` in chunks of `chunk` bytes (0: all at once), draining after every push.
 run_result run(std::string_view input, const dialect& d, csv_limits limits, size_t chunk = 0) {
   tokenizer t(d, limits);
@@ -76,12 +87,7 @@ run_result run(std::string_view input, const dialect& d, csv_limits limits, size
     t.push(input.substr(i, chunk));
     drain();
   }
-  t.close();
-  drain();
-  r.blank_lines = t.blank_lines();
-  r.lines = t.lines();
-  r.consumed = t.consumed();
-  return r;
+  return finish_run(t, r, drain);
 }
 
 /// A chunk the way a streaming caller holds it: its own heap buffer, scribbled over and
@@ -137,12 +143,7 @@ run_result run_released(std::string_view input, const dialect& d, csv_limits lim
     t.push(live.back().view());
     if (++pushed % pushes_per_drain == 0) drain();
   }
-  t.close();
-  drain();
-  r.blank_lines = t.blank_lines();
-  r.lines = t.lines();
-  r.consumed = t.consumed();
-  return r;
+  return finish_run(t, r, drain);
 }
 
 std::string visible(std::string_view s) {
@@ -998,11 +999,9 @@ TEST_CASE("csv.in_place_every_split_into_three_chunks", "[csv]") {
           while (t.next(row)) r.rows.push_back(copy_row(row));
           c.release();
         }
-        t.close();
-        while (t.next(row)) r.rows.push_back(copy_row(row));
-        r.blank_lines = t.blank_lines();
-        r.lines = t.lines();
-        r.consumed = t.consumed();
+        finish_run(t, r, [&] {
+          while (t.next(row)) r.rows.push_back(copy_row(row));
+        });
         REQUIRE(describe(r) == whole);
       }
     }
@@ -1086,11 +1085,9 @@ TEST_CASE("csv.rows_after_a_cut_quote_inside_the_carry_survive", "[csv]") {
     r.rows.push_back(meta[k]);
   }
   two.release();
-  t.close();
-  while (t.next(row)) r.rows.push_back(copy_row(row));
-  r.blank_lines = t.blank_lines();
-  r.lines = t.lines();
-  r.consumed = t.consumed();
+  finish_run(t, r, [&] {
+    while (t.next(row)) r.rows.push_back(copy_row(row));
+  });
   CHECK(describe(r) == whole);
   REQUIRE(r.rows.size() == 10);
   CHECK(r.rows[1].problem == row_problem::unterminated_quote);
