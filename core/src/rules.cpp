@@ -2025,11 +2025,13 @@ inline uint64_t present_bits(const uint8_t* present, size_t base, size_t count) 
 /// filled cell (every PHP trim() character is at most ' ', so a first byte above that
 /// means not blank) for which `checks(c)` holds, or a null in a nullable field without
 /// implicit rules. False sends the cell to check_field for the exact violations.
-template <class Checks>
-[[gnu::always_inline]] inline bool fast_verdict_with(const field_fast& ff, std::string_view value, cell& c,
+/// `TestBlankStart` false leaves a filled cell whose first byte is PHP trim() whitespace (or
+/// a control byte) to `checks`, for checks that certainly fail such a value anyway.
+template <bool TestBlankStart = true, class Checks>
+[[gnu::always_inline]] inline bool fast_verdict_with(bool skip_null, std::string_view value, cell& c,
                                                      Checks&& checks) noexcept {
-  if (value.empty()) return ff.skip_null;
-  if (static_cast<unsigned char>(value.front()) <= ' ') return false;
+  if (value.empty()) return skip_null;
+  if (TestBlankStart && static_cast<unsigned char>(value.front()) <= ' ') return false;
   c.value = value;
   c.numeric_state = -1;
   c.date_state = -1;
@@ -2048,12 +2050,12 @@ template <class Checks>
 [[gnu::always_inline]] inline bool fast_verdict(const compiled_tables& m, size_t f, const field_fast& ff,
                                                 filled_op first_op, std::string_view value, cell& c,
                                                 const row_view& row) noexcept {
-  return fast_verdict_with(ff, value, c, [&](cell& filled) { return filled_checks_pass(m, f, ff, first_op, filled, row); });
+  return fast_verdict_with(ff.skip_null, value, c,
+                           [&](cell& filled) { return filled_checks_pass(m, f, ff, first_op, filled, row); });
 }
 
-/// check_block's loop down one column: marks the rows whose cell fails the fast verdict.
-/// `TestBlankStart` false leaves a filled cell whose first byte is PHP trim() whitespace (or
-/// a control byte) to `checks`, for checks that certainly fail such a value anyway.
+/// check_block's loop down one column: marks the rows whose cell fails the fast verdict
+/// (`TestBlankStart` as for fast_verdict_with).
 template <bool TestBlankStart = true, class Checks>
 [[gnu::always_inline]] inline void mark_column(const field_fast& ff, const std::string_view* cell_at, size_t stride,
                                                size_t rows, uint64_t* flags, size_t words, uint64_t bit,
@@ -2062,15 +2064,7 @@ template <bool TestBlankStart = true, class Checks>
   const bool skip_null = ff.skip_null;
   const std::string_view* const end = cell_at + rows * stride;
   for (; cell_at != end; cell_at += stride, flags += words) {
-    const std::string_view value = *cell_at;
-    // fast_verdict_with, with the field's flag read once.
-    const bool passes = value.empty() ? skip_null : (!TestBlankStart || static_cast<unsigned char>(value.front()) > ' ') && [&] {
-      c.value = value;
-      c.numeric_state = -1;
-      c.date_state = -1;
-      return checks(c);
-    }();
-    if (!passes) *flags |= bit;
+    if (!fast_verdict_with<TestBlankStart>(skip_null, *cell_at, c, checks)) *flags |= bit;
   }
 }
 
@@ -2362,8 +2356,8 @@ void rule_set::check_block(const row_block& block, std::span<uint64_t> suspects)
 bool rule_set::check_fields(const row_block& block, size_t r, std::span<const uint64_t> row_suspects,
                             std::vector<violation>& out) const {
   const impl& m = *impl_;
-  row_view row{block.fixed_values, block.present, {}, block.column_of_field};
-  row.cells = block.cells.subspan(std::min(block.cells.size(), r * block.row_stride), block.row_stride);
+  const row_view row{block.fixed_values, block.present, block.cells.subspan(r * block.row_stride, block.row_stride),
+                     block.column_of_field};
   const size_t violations_before = out.size();
   for (size_t w = 0; w < row_suspects.size(); ++w) {
     for (uint64_t bits = row_suspects[w]; bits != 0; bits &= bits - 1) {

@@ -104,7 +104,6 @@ std::string error_report_name(std::string_view file_name) {
   return stem + "-errors.csv";
 }
 
-/// True when every cell is blank (Excel leaves ",,,," lines below the data).
 /// Copies a row's cell views into the block.
 void copy_views(std::string_view* to, std::span<const std::string_view> from) noexcept {
 #if defined(__wasm_simd128__)
@@ -121,6 +120,7 @@ void copy_views(std::string_view* to, std::span<const std::string_view> from) no
 #endif
 }
 
+/// True when every cell is blank (Excel leaves ",,,," lines below the data).
 bool all_blank(std::span<const std::string_view> cells) noexcept {
   return std::all_of(cells.begin(), cells.end(), [](std::string_view c) { return is_blank(c); });
 }
@@ -379,6 +379,7 @@ status session::impl::resolve() {
     else if (map.constant_of_field[f] >= 0)
       values[f] = map.constants[static_cast<size_t>(map.constant_of_field[f])];
   }
+  block_cells.resize(block_capacity * headers.names.size());  // queue_row's rows: a fixed block
 
   sum.mapping = map.resource_mapping;
   sum.unmapped_columns = map.unmapped_columns;
@@ -626,7 +627,8 @@ void session::impl::settle_row(const row_meta& m, std::span<const std::string_vi
 
 /// Queues a plain row for flush_block: one that is well formed (no structural problem, no
 /// bad bytes, no stray quote, as many cells as the header, not all blank), which is nearly
-/// every row. Its views are copied, not its bytes. Anything else returns false and takes the row-at-a-time path.
+/// every row. Its views are copied, not its bytes. Anything else returns false and takes
+/// the row-at-a-time path.
 bool session::impl::queue_row(const reader_row& r) {
   const csv_row& row = r.row;
   const size_t columns = headers.names.size();
@@ -636,7 +638,6 @@ bool session::impl::queue_row(const reader_row& r) {
     return false;
   if (all_blank(row.fields)) return false;  // skipped with a warning by process_row
   if (block_rows.size() == block_capacity) flush_block();
-  if (block_cells.size() < block_capacity * columns) block_cells.resize(block_capacity * columns);
   copy_views(block_cells.data() + block_rows.size() * columns, row.fields);
   block_rows.push_back({row.line, r.original_offset});
   return true;

@@ -100,8 +100,9 @@ class rule_set {
   /// Words per row in check_block's `suspects`.
   [[nodiscard]] size_t suspect_words() const noexcept;
   /// check_row's exact path for the fields check_block marked in `row_suspects` (row r's
-  /// words), in field order: appends their violations to `out` and returns true when
-  /// there are none. Reads the row where it is in the block (no copy into schema order).
+  /// words; r < block.rows), in field order: appends their violations to `out` and returns
+  /// true when there are none. Reads the row where it is in the block (no copy into schema
+  /// order).
   bool check_fields(const row_block& block, size_t r, std::span<const uint64_t> row_suspects,
                     std::vector<violation>& out) const;
 
